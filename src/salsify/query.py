@@ -115,7 +115,7 @@ def _check_options(
     if eq is False:
         return _never_equal
     if callable(eq):
-        return eq  # type: ignore[return-value]
+        return eq
     raise TypeError(f"{where}: eq must be False or a callable(old, new) -> bool, got {eq!r}")
 
 
