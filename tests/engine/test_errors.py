@@ -268,3 +268,18 @@ def test_exceptions_keep_their_type_and_traceback(db):
         reader(db, box)
     assert info.value.args == (-7,)
     assert any(entry.name == "checked" for entry in info.traceback)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: the generated wrapper calls the cold path from inside its "
+    "'except Exception:' clause, so every error raised by a body on a memo miss is chained "
+    "(__context__) to an internal KeyError/IndexError, and nested first executions build a "
+    "context chain as long as the query depth (CPython walks it on every raise: deep first "
+    "executions are quadratic)",
+)
+def test_a_query_error_carries_no_engine_exception_context(db):
+    box = Box(db, name="b", value=-1)
+    with pytest.raises(Boom) as info:
+        reader(db, box)
+    assert info.value.__context__ is None

@@ -99,7 +99,7 @@ def test_get_returns_the_same_object_or_none(db):
 
 def test_duplicate_key_is_a_value_error(db):
     File(db, path="a.py", text="x")
-    with pytest.raises(ValueError, match="a.py"):
+    with pytest.raises(ValueError, match=r"a\.py"):
         File(db, path="a.py", text="y")
     # The same key in another database is another input.
     File(salsify.Database(), path="a.py", text="y")

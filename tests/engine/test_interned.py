@@ -90,5 +90,5 @@ def test_interned_objects_refuse_pickling(db):
 
 
 def test_interned_requires_a_database():
-    with pytest.raises(TypeError, match="salsify.Database"):
+    with pytest.raises(TypeError, match=r"salsify\.Database"):
         Name("db", "x")  # type: ignore[arg-type]
