@@ -120,6 +120,11 @@ def evict_for_rerun(db: Database, memo: Memo) -> None:
     if table.memos.get(memo.key) is memo:
         del table.memos[memo.key]
         table.evicted[memo.key] = memo
+    mark_must_rerun(memo)
+
+
+def mark_must_rerun(memo: Memo) -> None:
+    """Make the next verification of ``memo`` fail at once (its value stays for backdating)."""
     memo.deps = (MUST_RERUN,)
     memo.verified_at = 0
     memo.durability = 0

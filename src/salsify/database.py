@@ -96,6 +96,10 @@ class Database:
         # Why a memo last re-executed: memo -> (dependency that changed, revision).
         self._why: dict[Memo, tuple[Any, int]] = {}
         self._count_hits = False
+        # Memos whose verification met an error below them in ``_rerun_revision``:
+        # they re-execute (once) so the error travels through their bodies.
+        self._rerun_revision = 0
+        self._rerun: set[Memo] = set()
 
     # -- memo tables -------------------------------------------------------------------
 

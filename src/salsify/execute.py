@@ -53,9 +53,13 @@ def begin(ingredient: QueryIngredient, db: Database, key: Any) -> ActiveQuery:
         db._in_query += 1
     local.top = frame
     db._states[ingredient.index].executions += 1
-    if db._listeners:
-        db._emit(Executed(ingredient.wrapper, ingredient.args_of(key)))
     return frame
+
+
+def announce(db: Database, frame: ActiveQuery) -> None:
+    """Emit ``Executed`` (inside the executor's try: a raising listener unwinds cleanly)."""
+    ingredient = frame.ingredient
+    db._emit(Executed(ingredient.wrapper, ingredient.args_of(frame.key)))
 
 
 def abort(db: Database, frame: ActiveQuery) -> None:
@@ -96,15 +100,14 @@ def finish(db: Database, frame: ActiveQuery, value: Any, old: Memo | None) -> Me
         state.memos[key] = memo
     else:
         memo = old
-        if (
+        backdated = (
             durability >= old.durability
             and values_equal(ingredient, old, value)
             and old.accumulated == pushed
-        ):
+        )
+        if backdated:
             changed_at = old.changed_at
             state.backdates += 1
-            if db._listeners:
-                db._emit(Backdated(ingredient.wrapper, ingredient.args_of(key)))
         else:
             changed_at = revision
         old.value = value
@@ -120,6 +123,8 @@ def finish(db: Database, frame: ActiveQuery, value: Any, old: Memo | None) -> Me
             db._cycle_units.pop(old, None)
             if old in db._cycle_members:
                 forget_unit(db, old)
+        if backdated and db._listeners:
+            db._emit(Backdated(ingredient.wrapper, ingredient.args_of(key)))
     if frame.head is not None:
         if frame.cycle is not None:
             head_finished(db, frame, memo)

@@ -214,12 +214,18 @@ def _unhashable(ingredient: QueryIngredient, key: Any) -> TypeError:
 
 
 def _check_owned_arguments(ingredient: QueryIngredient, db: Database, key: Any) -> None:
-    """Inputs and interned values passed as arguments must belong to ``db``."""
+    """Inputs and interned values passed as arguments (or inside tuples and frozensets
+    of arguments) must belong to ``db``: reads of another database's inputs would not
+    be tracked here."""
     for name, value in zip(ingredient.param_names, ingredient.args_of(key), strict=True):
-        for item in value if type(value) is tuple else (value,):
-            owner = getattr(type(item), "__salsify_owned__", False) and item._db
-            if owner and owner is not db:
+        pending = [value]
+        while pending:
+            item = pending.pop()
+            kind = type(item)
+            if kind is tuple or kind is frozenset:
+                pending.extend(item)
+            elif getattr(kind, "__salsify_owned__", False) and item._db is not db:
                 raise MisuseError(
-                    f"query {ingredient.name}: argument {name!r} is {item!r}, which belongs "
-                    "to another database"
+                    f"query {ingredient.name}: argument {name!r} holds {item!r}, which "
+                    "belongs to another database"
                 )

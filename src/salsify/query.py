@@ -180,33 +180,39 @@ def _generate(ingredient: QueryIngredient, fn: Callable[..., Any]) -> None:
         unpack = f"{', '.join(names)}, = _s_key"
     signature = ", ".join([db_name, *positional, *(["*", *keyword_only] if keyword_only else [])])
     call = ", ".join(["_s_db", *positional, *(f"{k}={k}" for k in keyword_only)])
-    lru_touch = f"\n        _s_lru_touch({db_name}, _s_index, {key})" if ingredient.lru else ""
+    py_name = fn.__name__ if fn.__name__.isidentifier() else "_s_query"
+    lru_touch = f"\n            _s_lru_touch({db_name}, _s_index, {key})" if ingredient.lru else ""
+    # try/except/else: the miss path leaves the ``except`` block before calling the
+    # cold path, so user exceptions are not chained to an engine KeyError.
     source = f"""
-def {fn.__name__}({signature}):
+def {py_name}({signature}):
     try:
         _s_memo = {db_name}._memos[_s_index][{key}]
     except Exception:
-        return _s_fetch_cold(_s_ingredient, {db_name}, {key})
-    if _s_memo.verified_at == {db_name}._hot_rev:{lru_touch}
-        if {db_name}._in_query:
-            _s_top = {db_name}._local.top
-            if _s_top is not None:
-                _s_top.deps.append(_s_memo)
-        return _s_memo.value
+        pass
+    else:
+        if _s_memo.verified_at == {db_name}._hot_rev:{lru_touch}
+            if {db_name}._in_query:
+                _s_top = {db_name}._local.top
+                if _s_top is not None:
+                    _s_top.deps.append(_s_memo)
+            return _s_memo.value
     return _s_fetch_cold(_s_ingredient, {db_name}, {key})
 
 def _s_execute(_s_db, _s_key, _s_old):
     {unpack}
     _s_frame = _s_begin(_s_ingredient, _s_db, _s_key)
-    while True:
-        try:
+    try:
+        if _s_db._listeners:
+            _s_announce(_s_db, _s_frame)
+        while True:
             _s_value = _s_fn({call})
-            if _s_frame.cycle is not None and _s_iterate_again(_s_db, _s_frame, _s_value):
-                continue
-        except BaseException:
-            _s_abort(_s_db, _s_frame)
-            raise
-        return _s_finish(_s_db, _s_frame, _s_value, _s_old)
+            if _s_frame.cycle is None or not _s_iterate_again(_s_db, _s_frame, _s_value):
+                break
+    except BaseException:
+        _s_abort(_s_db, _s_frame)
+        raise
+    return _s_finish(_s_db, _s_frame, _s_value, _s_old)
 """
     namespace: dict[str, Any] = {
         "_s_index": ingredient.index,
@@ -216,12 +222,14 @@ def _s_execute(_s_db, _s_key, _s_old):
         "_s_begin": ex.begin,
         "_s_abort": ex.abort,
         "_s_finish": ex.finish,
+        "_s_announce": ex.announce,
         "_s_iterate_again": iterate_again,
         "_s_lru_touch": touch_lru,
     }
     filename = f"<salsify query {fn.__qualname__} #{next(_counter)}>"
     exec(compile(source, filename, "exec"), namespace)
-    wrapper = namespace[fn.__name__]
+    wrapper = namespace[py_name]
+    wrapper.__name__ = fn.__name__
     wrapper.__defaults__ = fn.__defaults__
     wrapper.__kwdefaults__ = fn.__kwdefaults__
     for attr in ("__module__", "__qualname__", "__doc__", "__annotations__"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from salsify.errors import Cancelled
 from salsify.events import Validated
 from salsify.memo import Cell, Memo
 
@@ -43,6 +44,7 @@ def deep_verify(db: Database, root: Memo) -> bool:
     positions: list[int] = [0]
     on_stack: set[int] = {id(root)}
     unresolved: set[int] = set()
+    rerun = db._rerun if db._rerun_revision == revision else None
     while memos:
         memo = memos[-1]
         i = positions[-1]
@@ -51,6 +53,10 @@ def deep_verify(db: Database, root: Memo) -> bool:
         n = len(deps)
         stale = False
         descend: Memo | None = None
+        if rerun is not None and memo in rerun:
+            # Re-executing a dependency raised earlier in this revision: re-run.
+            stale = True
+            n = 0
         while i < n:
             dep = deps[i]
             if dep.__class__ is Cell:
@@ -88,10 +94,23 @@ def deep_verify(db: Database, root: Memo) -> bool:
         positions.pop()
         on_stack.discard(id(memo))
         if stale:
-            db._why[memo] = (deps[i], revision)
+            db._why[memo] = (deps[i] if i < len(deps) else _ERROR_BELOW, revision)
             if not memos:
                 return False
-            refresh_stale(db, memo)
+            try:
+                refresh_stale(db, memo)
+            except Cancelled:
+                raise
+            except Exception:
+                # Its body raised, and errors are not memoized. Every reader on the walk
+                # must now re-execute, so that the error travels through their bodies
+                # (which may catch it) as in a from-scratch run. Marking them makes each
+                # one's verification O(1) when the root's body calls down again.
+                if db._rerun_revision != revision:
+                    db._rerun_revision = revision
+                    db._rerun = set()
+                db._rerun.update(memos)
+                return False
             if memo.verified_at != revision:
                 # It re-entered a fixpoint head running above this walk and only got
                 # the provisional value: its readers here are stale.
@@ -99,6 +118,9 @@ def deep_verify(db: Database, root: Memo) -> bool:
         else:
             _validated(db, memo, revision, deep=True)
     return True
+
+
+_ERROR_BELOW = "a dependency raised while being re-executed"
 
 
 def _validated(db: Database, memo: Memo, revision: int, *, deep: bool) -> None:

@@ -97,12 +97,6 @@ def test_a_query_that_catches_an_error_depends_on_its_cause(db):
     assert tolerant(db, box) == "<4>"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: an exception raised by a dependency re-executed during deep "
-    "verification escapes from the verifying call instead of re-executing the reader, "
-    "whose body would have caught it",
-)
 def test_an_error_met_during_verification_reaches_the_body_that_catches_it(db):
     gate = Box(db, name="gate", value=1)
     box = Box(db, name="b", value=1)
@@ -142,13 +136,6 @@ def test_rule9_keyboard_interrupt_leaves_the_database_consistent(db, rec):
     assert outer(db, box) == 12
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: execute.begin pushes the query frame (local.top, _in_query) and "
-    "emits Executed before the executor's try block, so an exception there (a listener "
-    "raising, or KeyboardInterrupt arriving) leaves a phantom running query: every later "
-    "write raises MisuseError",
-)
 def test_an_exception_from_an_executed_listener_leaves_the_database_consistent(db):
     box = Box(db, name="b", value=2)
 
@@ -223,12 +210,6 @@ def sum_of(db: salsify.Database, boxes: frozenset[Box]) -> int:
     return sum(b.value for b in boxes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: fetch._check_owned_arguments looks only into plain tuples, so an "
-    "input of another database inside a frozenset is accepted; reading it is not tracked "
-    "(it records on its own database), and the result goes stale after a write",
-)
 def test_rule10_an_input_of_another_database_inside_a_frozenset_is_rejected(db):
     other = salsify.Database()
     foreign = Box(other, name="b", value=1)
@@ -270,14 +251,6 @@ def test_exceptions_keep_their_type_and_traceback(db):
     assert any(entry.name == "checked" for entry in info.traceback)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: the generated wrapper calls the cold path from inside its "
-    "'except Exception:' clause, so every error raised by a body on a memo miss is chained "
-    "(__context__) to an internal KeyError/IndexError, and nested first executions build a "
-    "context chain as long as the query depth (CPython walks it on every raise: deep first "
-    "executions are quadratic)",
-)
 def test_a_query_error_carries_no_engine_exception_context(db):
     box = Box(db, name="b", value=-1)
     with pytest.raises(Boom) as info:

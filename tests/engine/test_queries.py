@@ -206,11 +206,6 @@ def test_only_functions_are_queries():
         salsify.query(len)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: query.py generates 'def <lambda>(...)' from fn.__name__, so a "
-    "lambda query fails with SyntaxError at decoration",
-)
 def test_a_lambda_can_be_a_query(db):
     square = salsify.query(lambda db, x: x * x)
     assert square(db, 3) == 9
