@@ -78,6 +78,28 @@ class Node:
 UNSET: Any = object()  # value of a computed that never ran
 
 
+class SourceNode(Node):
+    """A signal's record. A write sets ``current`` and flags the signal DIRTY; the pull phase
+    compares ``current`` with ``seen`` (the value when last checked), so a batch that writes
+    a value and then restores it changes nothing downstream."""
+
+    __slots__ = ("current", "equals", "seen")
+
+    def __init__(self, value: Any, equals: Callable[[Any, Any], bool] | None) -> None:
+        super().__init__(0)
+        self.current = value
+        self.seen = value
+        self.equals = equals
+
+
+def update_signal(node: SourceNode) -> bool:
+    node.flags = 0
+    old = node.seen
+    new = node.seen = node.current
+    eq = node.equals
+    return not (same(old, new) if eq is None else eq(old, new))
+
+
 class DerivedNode(Node):
     """A computed's record: fn, cached value or error, equality."""
 
@@ -195,20 +217,19 @@ def end_tracking(sub: Node) -> None:
 def propagate(link: Link) -> None:
     """Push phase of a write: ``link`` heads the written signal's ``subs`` list.
 
-    Direct subscribers become DIRTY, everything reachable past a computed becomes PENDING,
-    effects are queued in notification order. Iterative depth-first walk; ``stack`` holds the
-    sibling link to resume after finishing a subtree.
+    Everything reachable becomes PENDING (the pull phase decides what really changed);
+    effects are queued in notification order. Iterative depth-first walk; ``stack`` holds
+    the link whose siblings to resume after finishing a subtree.
     """
     queue = state.queue
     stack: list[Link] = []
-    top = True  # visiting the written signal's own subscribers (DIRTY, not PENDING)
     cur: Link | None = link
     while True:
         while cur is not None:
             sub = cur.sub
             flags = sub.flags
             if not flags & (NOTIFIED | RUNNING):
-                sub.flags = flags | (DIRTY if top else PENDING)
+                sub.flags = flags | PENDING
                 if flags & EFFECT:
                     if not flags & QUEUED:
                         sub.flags |= QUEUED
@@ -217,23 +238,18 @@ def propagate(link: Link) -> None:
                     subs = sub.subs
                     if subs is not None:
                         stack.append(cur)
-                        top = False
                         cur = subs
                         continue
-            elif flags & RUNNING:
-                if cur.version == sub.version:
-                    # Read earlier in its current run, so that run saw a stale value: run again.
-                    sub.flags = flags | DIRTY
-                    if flags & EFFECT and not flags & QUEUED:
-                        sub.flags |= QUEUED
-                        queue.append(sub)
-            elif top and not flags & DIRTY:
-                sub.flags = flags | DIRTY  # PENDING -> DIRTY; downstream is already marked
+            elif flags & RUNNING and cur.version == sub.version:
+                # Read earlier in its current run, so that run may have seen a stale value.
+                sub.flags = flags | PENDING
+                if flags & EFFECT and not flags & QUEUED:
+                    sub.flags |= QUEUED
+                    queue.append(sub)
             cur = cur.next_sub
         if not stack:
             return
         cur = stack.pop().next_sub
-        top = not stack
 
 
 def shallow_propagate(link: Link | None) -> None:
@@ -296,7 +312,11 @@ def check_dirty(link: Link) -> bool:
         dep = cur.dep
         flags = dep.flags
         if flags & DIRTY:
-            if update_computed(dep):  # type: ignore[arg-type]  # only computeds carry DIRTY
+            if (
+                update_computed(dep)  # type: ignore[arg-type]
+                if flags & COMPUTED
+                else update_signal(dep)  # type: ignore[arg-type]
+            ):
                 subs = dep.subs
                 if subs is not None and subs.next_sub is not None:
                     shallow_propagate(subs)
@@ -318,7 +338,9 @@ def check_dirty(link: Link) -> bool:
         while stack:
             cur = stack.pop()
             dep = cur.dep
-            if dirty:
+            # A sibling's change may have marked this computed DIRTY (shallow_propagate).
+            if dirty or dep.flags & DIRTY:
+                dirty = True
                 if update_computed(dep):  # type: ignore[arg-type]
                     subs = dep.subs
                     if subs is not None and subs.next_sub is not None:
@@ -334,7 +356,8 @@ def check_dirty(link: Link) -> bool:
                     resumed = True
                     break
         if not resumed:
-            return dirty
+            # Likewise for the subscriber that started the walk (its last link's ``sub``).
+            return dirty or bool(cur.sub.flags & DIRTY)
 
 
 def refresh(node: DerivedNode) -> None:

@@ -11,30 +11,39 @@ from typing import Generic, TypeVar
 
 from ._context import LOCK, ctx, state
 from ._effects import flush
-from ._flags import ERRORED, SLOW_READ
-from ._graph import DerivedNode, Node, link_slow, propagate, refresh_top, same
+from ._flags import DIRTY, ERRORED, SLOW_READ
+from ._graph import (
+    DerivedNode,
+    SourceNode,
+    link_slow,
+    propagate,
+    refresh_top,
+    same,
+    shallow_propagate,
+    update_signal,
+)
 
 T = TypeVar("T")
 
 
-class Signal(Node, Generic[T]):
+class Signal(SourceNode, Generic[T]):
     """A writable value. Read with ``s()`` or ``s.value`` (tracked), ``s.peek()`` (untracked)."""
 
-    __slots__ = ("_equals", "_value")
+    __slots__ = ()
 
     def __init__(self, value: T, equals: Callable[[T, T], bool] | None = None) -> None:
-        super().__init__(0)
-        self._value = value
-        self._equals = equals
+        super().__init__(value, equals)
 
     def __call__(self) -> T:
+        if self.flags:
+            self._sync()
         sub = ctx.observer
         if sub is not None:
             # Inlined ``_graph.track``: the common case reuses the next link of the last run.
             tail = sub.deps_tail
             if tail is not None:
                 if tail.dep is self:
-                    return self._value
+                    return self.current  # type: ignore[no-any-return]
                 nxt = tail.next_dep
             else:
                 nxt = sub.deps
@@ -43,7 +52,14 @@ class Signal(Node, Generic[T]):
                 sub.deps_tail = nxt
             else:
                 link_slow(self, sub, tail, nxt)
-        return self._value
+        return self.current  # type: ignore[no-any-return]
+
+    def _sync(self) -> None:
+        # Read while a write is unchecked: whoever reads now sees ``current``, so record it
+        # as seen (and tell the other readers if that is a change) before linking.
+        with LOCK:
+            if self.flags and update_signal(self) and self.subs is not None:
+                shallow_propagate(self.subs)
 
     @property
     def value(self) -> T:
@@ -54,15 +70,18 @@ class Signal(Node, Generic[T]):
         self.set(value)
 
     def peek(self) -> T:
-        return self._value
+        return self.current  # type: ignore[no-any-return]
 
     def set(self, value: T) -> None:
         with LOCK:
-            old = self._value
-            eq = self._equals
+            old = self.current
+            eq = self.equals
             if same(old, value) if eq is None else eq(old, value):
                 return
-            self._value = value
+            self.current = value
+            if self.flags == 0:
+                self.flags = DIRTY
+                self.seen = old
             subs = self.subs
             if subs is not None:
                 propagate(subs)
@@ -71,10 +90,10 @@ class Signal(Node, Generic[T]):
 
     def update(self, fn: Callable[[T], T]) -> None:
         with LOCK:
-            self.set(fn(self._value))
+            self.set(fn(self.current))
 
     def __repr__(self) -> str:
-        return f"Signal({self._value!r})"
+        return f"Signal({self.current!r})"
 
 
 class Computed(DerivedNode, Generic[T]):
