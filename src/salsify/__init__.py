@@ -1,5 +1,44 @@
-"""salsify: query-based incremental computation for Python."""
+"""salsify: query-based incremental computation for Python.
 
+Inputs are the only mutable state; queries are pure, memoized functions of the database
+and their arguments; each write starts a new revision, and a call in a later revision
+re-executes only what a changed input actually reaches.
+"""
+
+from salsify.database import Database
+from salsify.durability import Durability
 from salsify.errors import Cancelled, CycleError, MisuseError, SalsifyError
+from salsify.events import (
+    Backdated,
+    Blocked,
+    CancellationRequested,
+    CycleDetected,
+    Event,
+    Evicted,
+    Executed,
+    Validated,
+)
+from salsify.inputs import field, input
+from salsify.interned import interned
+from salsify.query import query
 
-__all__ = ["Cancelled", "CycleError", "MisuseError", "SalsifyError"]
+__all__ = [
+    "Backdated",
+    "Blocked",
+    "CancellationRequested",
+    "Cancelled",
+    "CycleDetected",
+    "CycleError",
+    "Database",
+    "Durability",
+    "Event",
+    "Evicted",
+    "Executed",
+    "MisuseError",
+    "SalsifyError",
+    "Validated",
+    "field",
+    "input",
+    "interned",
+    "query",
+]

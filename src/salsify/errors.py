@@ -19,7 +19,7 @@ class CycleError(SalsifyError):
         self.participants = participants
 
 
-class Cancelled(SalsifyError):  # noqa: N818 - the name is the engine's vocabulary
+class Cancelled(SalsifyError):
     """A write from another thread is waiting: this query unwinds so the write can apply."""
 
 

@@ -1,0 +1,210 @@
+"""The database: revisions, durability bookkeeping, memo tables, writes and events."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from salsify.durability import LEVELS, Durability
+from salsify.errors import Cancelled, MisuseError
+from salsify.events import CancellationRequested, Event, EventCallback, Subscription
+from salsify.memo import ActiveQuery, Cell, Memo
+
+if TYPE_CHECKING:
+    from salsify.query import QueryIngredient
+    from salsify.sync import Claim
+
+
+class _ThreadState(threading.local):
+    """Per-thread engine state: the innermost running query frame of this thread."""
+
+    top: ActiveQuery | None = None
+
+
+class QueryState:
+    """What one database keeps for one query: memos, evicted memos, claims, counters."""
+
+    __slots__ = (
+        "backdates",
+        "claims",
+        "evicted",
+        "evictions",
+        "executions",
+        "ingredient",
+        "memos",
+        "validations_deep",
+        "validations_shallow",
+    )
+
+    def __init__(self, ingredient: QueryIngredient, memos: dict[Any, Memo]) -> None:
+        self.ingredient = ingredient
+        self.memos = memos
+        # Memos whose value was dropped: out of ``memos`` so the hot path never sees them,
+        # but still referenced by their readers' dependency tuples.
+        self.evicted: dict[Any, Memo] = {}
+        self.claims: dict[Any, Claim] = {}
+        self.executions = 0
+        self.validations_shallow = 0
+        self.validations_deep = 0
+        self.backdates = 0
+        self.evictions = 0
+
+
+class Database:
+    """Holds inputs and the memo tables of queries.
+
+    Subclass it to carry query methods; a subclass that defines ``__init__`` must call
+    ``super().__init__()``.
+    """
+
+    def __init__(self) -> None:
+        # Revision 0 means "never"; the first real revision is 1.
+        self._revision = 1
+        # The revision the generated hot path compares against. It equals ``_revision``
+        # except while a write waits for cancelled queries (then -1, so every call takes
+        # the cold path, which checks for cancellation).
+        self._hot_rev = 1
+        # _last_changed[d]: last revision in which an input of durability >= d changed.
+        self._last_changed = [1] * LEVELS
+        self._memos: list[dict[Any, Memo]] = []
+        self._states: list[QueryState] = []
+        self._local = _ThreadState()
+        # Number of query frames running on any thread; lets the hot path skip the
+        # thread-local lookup for calls made outside any query.
+        self._in_query = 0
+        self._listeners: list[EventCallback] = []
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
+        self._running = 0  # top-level calls doing cold-path work, all threads
+        self._running_threads: dict[int, int] = {}
+        self._write_pending = 0
+        self._cancel_requested = False
+        self._waiting: dict[int, Claim] = {}  # thread -> claim it waits on
+        self._inputs_by_key: dict[type, dict[tuple[Any, ...], Any]] = {}
+        self._input_key_cells: dict[type, Cell] = {}
+        self._interned: dict[tuple[Any, ...], Any] = {}
+
+    # -- memo tables -------------------------------------------------------------------
+
+    def _state(self, ingredient: QueryIngredient) -> QueryState:
+        index = ingredient.index
+        states = self._states
+        if index >= len(states):
+            self._grow(index)
+        return states[index]
+
+    def _grow(self, index: int) -> None:
+        from salsify.query import all_ingredients
+
+        with self._lock:
+            ingredients = all_ingredients()
+            while len(self._states) <= index:
+                memos: dict[Any, Memo] = {}
+                self._states.append(QueryState(ingredients[len(self._states)], memos))
+                self._memos.append(memos)
+
+    # -- revisions -----------------------------------------------------------------------
+
+    @property
+    def revision(self) -> int:
+        """The current revision; every input write increments it."""
+        return self._revision
+
+    def synthetic_write(self, durability: Durability = Durability.LOW) -> None:
+        """Start a new revision as if an input of ``durability`` had changed."""
+        self._apply_write((), Durability(durability))
+
+    def _apply_write(self, updates: Iterable[tuple[Cell, Any, int | None]], durability: int) -> int:
+        """Apply ``(cell, value, new durability or None)`` updates in one new revision.
+
+        ``durability`` is the lowest level the revision counts at; each update also
+        counts at the higher of its cell's old and new durability.
+        """
+        self._check_not_in_query("write an input")
+        with self._cond:
+            self._write_pending += 1
+            try:
+                self._wait_for_running_queries()
+                revision = self._revision + 1
+                level = durability
+                for cell, value, new_durability in updates:
+                    old = cell.durability
+                    if new_durability is not None:
+                        cell.durability = new_durability
+                    level = max(level, old, cell.durability)
+                    cell.value = value
+                    cell.changed_at = revision
+                last_changed = self._last_changed
+                for d in range(level + 1):
+                    last_changed[d] = revision
+                self._revision = revision
+            finally:
+                self._write_pending -= 1
+                if not self._write_pending:
+                    self._cancel_requested = False
+                    self._hot_rev = self._revision
+                self._cond.notify_all()
+        return revision
+
+    def _check_not_in_query(self, what: str) -> None:
+        top = self._local.top
+        if top is not None:
+            raise MisuseError(
+                f"cannot {what} while the query {top.ingredient.describe_call(top.key)} "
+                "is executing on this thread: queries must be pure; write inputs "
+                "outside of queries"
+            )
+
+    def _wait_for_running_queries(self) -> None:
+        """Cancel queries running on other threads and wait until they unwound."""
+        if self._running == 0:
+            return
+        self._cancel_requested = True
+        self._hot_rev = -1
+        if self._listeners:
+            self._emit(CancellationRequested(self._revision + 1))
+        while self._running:
+            self._cond.wait()
+
+    # -- top-level call bookkeeping (cold path only) -------------------------------------
+
+    def _enter(self) -> None:
+        """Register a top-level call; waits while a write is being applied."""
+        me = threading.get_ident()
+        with self._cond:
+            while self._write_pending and not self._running_threads.get(me):
+                self._cond.wait()
+            self._running += 1
+            self._running_threads[me] = self._running_threads.get(me, 0) + 1
+
+    def _exit(self) -> None:
+        me = threading.get_ident()
+        with self._cond:
+            self._running -= 1
+            left = self._running_threads[me] - 1
+            if left:
+                self._running_threads[me] = left
+            else:
+                del self._running_threads[me]
+            if not self._running:
+                self._cond.notify_all()
+
+    def unwind_if_cancelled(self) -> None:
+        """Raise ``Cancelled`` if a write waits for this thread's queries to unwind.
+
+        Long query bodies call this between steps so that a write is not held up.
+        """
+        if self._cancel_requested and self._local.top is not None:
+            raise Cancelled("a write is waiting for this query to unwind")
+
+    # -- events --------------------------------------------------------------------------
+
+    def on_event(self, callback: EventCallback) -> Subscription:
+        """Call ``callback(event)`` for every engine event; ``.close()`` the handle to stop."""
+        self._listeners.append(callback)
+        return Subscription(self._listeners, callback)
+
+    def _emit(self, event: Event) -> None:
+        for callback in tuple(self._listeners):
+            callback(event)

@@ -1,0 +1,110 @@
+"""Executing a query body: the frame around it, and what is stored when it returns.
+
+``begin`` pushes a frame that collects what the body reads; ``finish`` folds those reads
+into the memo (ordered, de-duplicated dependencies, the lowest durability, the newest
+``changed_at``) and applies backdating; ``abort`` unwinds after an exception, keeping
+the old memo untouched (errors are never memoized).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from salsify.backdate import values_equal
+from salsify.durability import Durability
+from salsify.events import Backdated, Executed
+from salsify.memo import ActiveQuery, Memo
+
+if TYPE_CHECKING:
+    from salsify.database import Database
+    from salsify.query import QueryIngredient
+
+_HIGH = int(Durability.HIGH)
+# Python frames used per query level (wrapper, cold path, executor, body, and slack).
+_FRAMES_PER_LEVEL = 8
+_depth_guard = (sys.getrecursionlimit() - 200) // _FRAMES_PER_LEVEL
+
+
+def _ensure_recursion_room(depth: int) -> None:
+    """Raise the interpreter's recursion limit for deep query chains.
+
+    Query recursion runs through plain Python functions only, which the interpreter
+    inlines without using the C stack, so a higher Python-level limit is safe.
+    """
+    global _depth_guard
+    needed = depth * _FRAMES_PER_LEVEL * 2 + 1000
+    if sys.getrecursionlimit() < needed:
+        sys.setrecursionlimit(needed)
+    _depth_guard = (sys.getrecursionlimit() - 200) // _FRAMES_PER_LEVEL
+
+
+def begin(ingredient: QueryIngredient, db: Database, key: Any) -> ActiveQuery:
+    local = db._local
+    parent = local.top
+    depth = 1 if parent is None else parent.depth + 1
+    if depth > _depth_guard:
+        _ensure_recursion_room(depth)
+    frame = ActiveQuery(ingredient, key, parent, depth)
+    with db._lock:
+        db._in_query += 1
+    local.top = frame
+    db._states[ingredient.index].executions += 1
+    if db._listeners:
+        db._emit(Executed(ingredient.wrapper, ingredient.args_of(key)))
+    return frame
+
+
+def abort(db: Database, frame: ActiveQuery) -> None:
+    """The body raised: pop the frame; nothing is memoized, the old memo stays."""
+    parent = frame.parent
+    db._local.top = parent
+    with db._lock:
+        db._in_query -= 1
+    if parent is not None:
+        # A parent that catches the exception still depends on what led to it.
+        parent.deps.extend(frame.deps)
+
+
+def finish(db: Database, frame: ActiveQuery, value: Any, old: Memo | None) -> Memo:
+    db._local.top = frame.parent
+    with db._lock:
+        db._in_query -= 1
+    reads = frame.deps
+    deps = tuple(dict.fromkeys(reads)) if len(reads) > 1 else tuple(reads)
+    changed_at = 0
+    durability = _HIGH
+    for dep in deps:
+        if dep.changed_at > changed_at:
+            changed_at = dep.changed_at
+        if dep.durability < durability:
+            durability = dep.durability
+    pushed = frame.pushed
+    ingredient = frame.ingredient
+    revision = db._revision
+    state = db._states[ingredient.index]
+    if old is None:
+        memo = Memo(ingredient, frame.key, value, revision, changed_at, durability, deps, pushed)
+        state.memos[frame.key] = memo
+        return memo
+    if (
+        durability >= old.durability
+        and values_equal(ingredient, old, value)
+        and old.accumulated == pushed
+    ):
+        changed_at = old.changed_at
+        state.backdates += 1
+        if db._listeners:
+            db._emit(Backdated(ingredient.wrapper, ingredient.args_of(frame.key)))
+    else:
+        changed_at = revision
+    old.value = value
+    old.deps = deps
+    old.durability = durability
+    old.changed_at = changed_at
+    old.accumulated = pushed
+    old.verified_at = revision  # last: the hot path trusts ``value`` once this matches
+    if state.memos.get(frame.key) is not old:
+        state.evicted.pop(frame.key, None)
+        state.memos[frame.key] = old
+    return old

@@ -1,0 +1,99 @@
+"""The records the engine keeps: input cells, memos, and the frame of a running query.
+
+All three are plain ``__slots__`` classes without back references, so millions of them
+stay small and never form reference cycles among themselves (cheap for CPython's GC).
+Cells and memos share the attribute names ``changed_at`` and ``durability``: a
+dependency list mixes both, and the code that folds a finished query's dependencies
+reads those two attributes without asking which kind it holds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from salsify.query import QueryIngredient
+
+
+class Cell:
+    """One value field of one input: the leaves of the dependency graph."""
+
+    __slots__ = ("changed_at", "durability", "field", "owner", "value")
+
+    def __init__(self, value: Any, changed_at: int, durability: int, owner: Any, field: str):
+        self.value = value
+        self.changed_at = changed_at
+        self.durability = durability
+        self.owner = owner
+        self.field = field
+
+    def describe(self) -> str:
+        return f"{self.owner!r}.{self.field}"
+
+
+class Memo:
+    """The memoized result of one (query, arguments) call.
+
+    A memo is updated in place when its query re-executes: readers hold a reference to
+    it in their dependency tuples, so its identity is the identity of the call.
+    ``deps`` is the ordered, de-duplicated tuple of cells and memos read by the last
+    execution; ``accumulated`` holds what that execution pushed to accumulators.
+    """
+
+    __slots__ = (
+        "accumulated",
+        "changed_at",
+        "deps",
+        "durability",
+        "ingredient",
+        "key",
+        "value",
+        "verified_at",
+    )
+
+    def __init__(
+        self,
+        ingredient: QueryIngredient,
+        key: Any,
+        value: Any,
+        verified_at: int,
+        changed_at: int,
+        durability: int,
+        deps: tuple[Any, ...],
+        accumulated: Any,
+    ) -> None:
+        self.ingredient = ingredient
+        self.key = key
+        self.value = value
+        self.verified_at = verified_at
+        self.changed_at = changed_at
+        self.durability = durability
+        self.deps = deps
+        self.accumulated = accumulated
+
+    @property
+    def args(self) -> tuple[Any, ...]:
+        return self.ingredient.args_of(self.key)
+
+    def describe(self) -> str:
+        return self.ingredient.describe_call(self.key)
+
+
+class ActiveQuery:
+    """The frame of a query body that is running on some thread.
+
+    ``deps`` collects reads in order (duplicates allowed; folded when the body returns);
+    ``pushed`` collects accumulator pushes, lazily created.
+    """
+
+    __slots__ = ("deps", "depth", "ingredient", "key", "parent", "pushed")
+
+    def __init__(
+        self, ingredient: QueryIngredient, key: Any, parent: ActiveQuery | None, depth: int
+    ) -> None:
+        self.ingredient = ingredient
+        self.key = key
+        self.parent = parent
+        self.depth = depth
+        self.deps: list[Any] = []
+        self.pushed: list[tuple[Any, Any]] | None = None
