@@ -72,8 +72,14 @@ def scope_bindings(table: ScopeTable, builtins: frozenset[str] = frozenset()) ->
     created = [-1] * len(kinds)
     predecessor = [-1] * len(kinds)
     state: dict[str, int] = {}
-    if table.kind is ScopeKind.MODULE:
-        state = dict.fromkeys(builtins, BUILTIN)
+    # Builtins are the module scope's initial bindings; they stay out of `state` (which
+    # would copy them per module) until a `del` removes one.
+    initial = builtins if table.kind is ScopeKind.MODULE else frozenset()
+    deleted_builtins: set[str] = set()
+
+    def present(name: str) -> bool:
+        return name in state or (name in initial and name not in deleted_builtins)
+
     history: dict[str, tuple[list[int], list[int]]] = {}
     children: dict[str, tuple[int, int]] = {}
     undefined_deletes: list[int] = []
@@ -105,11 +111,12 @@ def scope_bindings(table: ScopeTable, builtins: frozenset[str] = frozenset()) ->
             kind = kinds[ordinal]
             if kind is BindingKind.NAMED_EXPR:
                 existing = state.get(name)
-                if existing is None or (
-                    existing >= 0 and kinds[existing] is BindingKind.ANNOTATION
-                ):
+                replaces_annotation = (
+                    existing is not None and kinds[existing] is BindingKind.ANNOTATION
+                )
+                if not present(name) or replaces_annotation:
                     store(name, ordinal, time)
-            elif kind is BindingKind.ANNOTATION and name in state:
+            elif kind is BindingKind.ANNOTATION and present(name):
                 continue  # an annotation does not replace a value
             elif kind is BindingKind.GLOBAL:
                 state[name] = ordinal
@@ -134,13 +141,16 @@ def scope_bindings(table: ScopeTable, builtins: frozenset[str] = frozenset()) ->
             if name in state:
                 del state[name]
                 record(name, time, _DELETED)
+            elif present(name):
+                deleted_builtins.add(name)
+                record(name, time, _DELETED)
             else:
                 undefined_deletes.append(load)
         elif tag == EXCEPT_ENTER:
             name, rebinding, handler_binding = event[1], event[2], event[3]
             assert isinstance(name, str) and isinstance(rebinding, int)
             assert isinstance(handler_binding, int)
-            if name in state:
+            if present(name):
                 store(name, rebinding, time)
             saved_by_except.append(state.pop(name, None))
             created[handler_binding] = time
@@ -161,11 +171,10 @@ def scope_bindings(table: ScopeTable, builtins: frozenset[str] = frozenset()) ->
 
     final_all = state.get("__all__")
     exports = export_names.get(final_all) if final_all is not None else None
-    module_builtins = builtins if table.kind is ScopeKind.MODULE else frozenset()
     return ScopeBindings(
         kind=table.kind,
         changes={name: (tuple(t), tuple(o)) for name, (t, o) in history.items()},
-        final={name: o for name, o in state.items() if o != BUILTIN},
+        final=state,
         kinds=kinds,
         created_at=tuple(created),
         predecessor=tuple(predecessor),
@@ -178,5 +187,5 @@ def scope_bindings(table: ScopeTable, builtins: frozenset[str] = frozenset()) ->
         children=children,
         undefined_deletes=tuple(undefined_deletes),
         export_names=exports,
-        builtins=module_builtins,
+        builtins=initial,
     )

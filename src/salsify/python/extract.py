@@ -205,8 +205,8 @@ class _Extractor:
         for node in nodes:
             self.visit(node)
 
-    def where(self, node: ast.AST) -> tuple[int, int]:
-        return self.position_override or _position(node)
+    def where(self, node: Any) -> tuple[int, int]:
+        return self.position_override or (node.lineno, node.col_offset)
 
     @contextmanager
     def annotation_state(self, state: int) -> Iterator[None]:
