@@ -71,8 +71,6 @@ class Recorder:
         return [(name, scope) for name, f, scope in self.executed if f == file]
 
 
-
-
 def edit(workspace: Workspace, path: Path, text: str) -> Recorder:
     recorder = Recorder(workspace.db)
     try:

@@ -6,9 +6,8 @@ import ast
 import textwrap
 
 import pytest
-from pyflakes import checker, messages
-
 from checker_helpers import findings, undefined, unused
+from pyflakes import checker, messages
 
 
 def pyflakes_findings(source: str, path: str = "mod.py") -> set[tuple[str, str]]:
