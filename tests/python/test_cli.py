@@ -133,3 +133,19 @@ def test_watch_reprints_changes(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_virtual_environments_are_skipped_but_venv_packages_are_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    environment, package = tmp_path / ".env-like", tmp_path / "venv"
+    for directory in (environment, package):
+        directory.mkdir()
+    (tmp_path / "env").mkdir()
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    (tmp_path / "env" / "junk.py").write_text("print(undefined_in_env)\n")
+    (package / "__init__.py").write_text("print(undefined_in_package)\n")
+    status, out, _ = run(capsys, str(tmp_path))
+    assert status == 1
+    assert "undefined_in_package" in out
+    assert "undefined_in_env" not in out

@@ -10,9 +10,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-SKIPPED_DIRECTORIES = frozenset(
-    {"__pycache__", ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules"}
-)
+SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules"})
+# A virtual environment is skipped by its marker file, not its name: the stdlib has a
+# `venv` package that must be checked.
+VIRTUAL_ENV_MARKER = "pyvenv.cfg"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,10 @@ def walk_directories(root: str, *, packages_only: bool) -> Iterator[tuple[str, f
                 continue
             if packages_only and not name.isidentifier():
                 continue
-            pending.append(os.path.join(directory, name))
+            path = os.path.join(directory, name)
+            if not packages_only and os.path.exists(os.path.join(path, VIRTUAL_ENV_MARKER)):
+                continue
+            pending.append(path)
 
 
 def python_files(listings: Iterable[tuple[str, frozenset[str]]]) -> list[str]:
