@@ -11,7 +11,7 @@ import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from salsify.python.bindings import ScopeBindings, scope_bindings
+from salsify.python.bindings import FINAL, ScopeBindings, scope_bindings
 from salsify.python.diagnostic import (
     STAR_IMPORT_USAGE,
     SYNTAX_ERROR,
@@ -91,9 +91,35 @@ def undefined_name_messages(
         for load, modules in resolution.star_usages:
             line, column = positions[load]
             name = events_by_load[load]
+            if name in tables.global_names:
+                continue  # bound in the module by a `global` statement
             message = f"'{name}' may be undefined, or defined from star imports: {modules}"
             found.append((line, column, STAR_IMPORT_USAGE, message))
+    found.extend(_undefined_exports_from_star_imports(tables, bindings[""]))
     return found
+
+
+def _undefined_exports_from_star_imports(
+    tables: FileTables, module: ScopeBindings
+) -> list[tuple[int, int, str, str]]:
+    """pyflakes' F405 for names listed in `__all__` that only a star import could define."""
+    if not module.star_names or module.export_names is None:
+        return []
+    ordinal = module.final.get("__all__")
+    if ordinal is None:
+        return []
+    line, column = tables.binding_positions[""][ordinal]
+    modules = ", ".join(sorted(star[:-2] for star in module.star_names))
+    return [
+        (
+            line,
+            column,
+            STAR_IMPORT_USAGE,
+            f"'{name}' may be undefined, or defined from star imports: {modules}",
+        )
+        for name in module.export_names
+        if module.lookup(name, FINAL) is None
+    ]
 
 
 def _load_names(table: ScopeTable) -> dict[int, str]:
