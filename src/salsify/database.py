@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from salsify.durability import LEVELS, Durability
@@ -12,6 +13,7 @@ from salsify.events import CancellationRequested, Event, EventCallback, Subscrip
 from salsify.memo import ActiveQuery, Cell, Memo
 
 if TYPE_CHECKING:
+    from salsify.introspect import Graph, QueryStats, Why
     from salsify.query import QueryIngredient
     from salsify.sync import Claim
 
@@ -31,7 +33,9 @@ class QueryState:
         "evicted",
         "evictions",
         "executions",
+        "hits",
         "ingredient",
+        "lru",
         "memos",
         "validations_deep",
         "validations_shallow",
@@ -44,6 +48,8 @@ class QueryState:
         # but still referenced by their readers' dependency tuples.
         self.evicted: dict[Any, Memo] = {}
         self.claims: dict[Any, Claim] = {}
+        self.lru: OrderedDict[Any, None] | None = None  # recency, for ``lru=`` queries
+        self.hits = 0
         self.executions = 0
         self.validations_shallow = 0
         self.validations_deep = 0
@@ -84,6 +90,12 @@ class Database:
         self._inputs_by_key: dict[type, dict[tuple[Any, ...], Any]] = {}
         self._input_key_cells: dict[type, Cell] = {}
         self._interned: dict[tuple[Any, ...], Any] = {}
+        # Fixpoint cycle units: member memo -> head memo, head memo -> members.
+        self._cycle_units: dict[Memo, Memo] = {}
+        self._cycle_members: dict[Memo, tuple[Memo, ...]] = {}
+        # Why a memo last re-executed: memo -> (dependency that changed, revision).
+        self._why: dict[Memo, tuple[Any, int]] = {}
+        self._count_hits = False
 
     # -- memo tables -------------------------------------------------------------------
 
@@ -143,9 +155,13 @@ class Database:
                 self._write_pending -= 1
                 if not self._write_pending:
                     self._cancel_requested = False
-                    self._hot_rev = self._revision
+                    self._reset_hot_rev()
                 self._cond.notify_all()
         return revision
+
+    def _reset_hot_rev(self) -> None:
+        # Counting hits sends every call through the cold path, where hits are counted.
+        self._hot_rev = -1 if self._count_hits else self._revision
 
     def _check_not_in_query(self, what: str) -> None:
         top = self._local.top
@@ -208,3 +224,38 @@ class Database:
     def _emit(self, event: Event) -> None:
         for callback in tuple(self._listeners):
             callback(event)
+
+    # -- eviction and introspection --------------------------------------------------------
+
+    def evict(self, query: Callable[..., Any] | None = None) -> int:
+        """Drop memo values of ``query`` (or all queries), keeping dependency records.
+
+        Returns the number of values dropped. The next call recomputes only if needed,
+        and a recomputed equal value is backdated, so readers do not re-execute.
+        """
+        from salsify.eviction import evict
+
+        return evict(self, query)
+
+    def count_hits(self, enabled: bool = True) -> None:
+        """Count cached hits in ``stats()``. Costs speed: every call takes the cold path."""
+        self._count_hits = enabled
+        self._reset_hot_rev()
+
+    def stats(self) -> dict[str, QueryStats]:
+        """Per query (by qualified name): executions, hits, validations, memos, bytes."""
+        from salsify.introspect import stats
+
+        return stats(self)
+
+    def why(self, query: Callable[..., Any], *args: Any) -> Why:
+        """Explain the last re-execution of ``query(db, *args)`` down to an input write."""
+        from salsify.introspect import why
+
+        return why(self, query, args)
+
+    def graph(self, query: Callable[..., Any], *args: Any) -> Graph:
+        """The dependency graph below the memo of ``query(db, *args)`` (see ``to_dot``)."""
+        from salsify.introspect import graph
+
+        return graph(self, query, args)

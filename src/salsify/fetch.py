@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from salsify.backdate import EvictedValue
 from salsify.errors import Cancelled, CycleError, MisuseError
 from salsify.events import Blocked, CycleDetected
 from salsify.sync import Claim, cycle_participants, would_deadlock
@@ -20,9 +21,20 @@ if TYPE_CHECKING:
     from salsify.query import QueryIngredient
 
 
+class Provisional:
+    """The answer to a re-entrant call of a fixpoint head: its provisional value."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 def fetch_cold(ingredient: QueryIngredient, db: Database, key: Any) -> Any:
     """Return the value of the call, recording it as a dependency of the running query."""
-    memo = fetch_memo(ingredient, db, key)
+    memo: Any = fetch_memo(ingredient, db, key)
+    if memo.__class__ is Provisional:
+        return memo.value  # the head's memo is already recorded as the dependency
     top = db._local.top
     if top is not None:
         top.deps.append(memo)
@@ -82,6 +94,7 @@ def _fetch(
     memo: Memo | None,
     known_stale: bool,
 ) -> Memo:
+    from salsify.cycles import verify_unit
     from salsify.verify import deep_verify
 
     me = threading.get_ident()
@@ -89,17 +102,28 @@ def _fetch(
     while True:
         revision = db._revision
         if memo is not None and memo.verified_at == revision and state.memos.get(key) is memo:
+            state.hits += 1
             return memo
+        if memo is not None and db._cycle_units and stale_at != revision:
+            head = db._cycle_units.get(memo)
+            if head is not None:
+                # A member of a fixpoint cycle is verified with its whole unit.
+                verify_unit(db, head)
+                memo = state.memos.get(key) or state.evicted.get(key)
+                if memo is not None and memo.verified_at == revision:
+                    continue
         with db._lock:
             claim = state.claims.get(key)
             if claim is None:
                 claim = state.claims[key] = Claim(me)
             elif claim.owner == me:
-                raise _cycle(ingredient, db, key)
+                claim = None
             elif would_deadlock(db, claim, me):
                 raise _cycle(ingredient, db, key, across_threads=True)
             else:
                 db._waiting[me] = claim
+        if claim is None:
+            return _reentered(ingredient, db, key)  # type: ignore[return-value]
         if claim.owner != me:
             _wait(db, ingredient, key, claim, me)
             memo = state.memos.get(key)
@@ -116,12 +140,33 @@ def _fetch(
                     return memo
             elif memo is not None and memo.verified_at == revision and state.memos.get(key) is memo:
                 return memo  # another thread refreshed it while we waited for the lock
+            if memo is not None and memo.value.__class__ is EvictedValue:
+                db._why.setdefault(memo, (_EVICTED, revision))
             result: Memo = ingredient.execute(db, key, memo)
             return result
         finally:
             with db._lock:
                 del state.claims[key]
             claim.done.set()
+
+
+_EVICTED = "its value had been evicted"
+
+
+def _reentered(ingredient: QueryIngredient, db: Database, key: Any) -> Provisional:
+    """This thread re-entered a call it is running: a fixpoint step or a CycleError."""
+    from salsify.cycles import enter_cycle
+
+    frames = cycle_participants(db._local.top, ingredient, key)
+    head = frames[0] if frames else None
+    if (
+        head is not None
+        and head.ingredient is ingredient
+        and head.key == key
+        and ingredient.cycle_initial is not None
+    ):
+        return Provisional(enter_cycle(db, ingredient, key, frames))
+    raise _cycle(ingredient, db, key)
 
 
 def _wait(db: Database, ingredient: QueryIngredient, key: Any, claim: Claim, me: int) -> None:

@@ -163,6 +163,9 @@ def _generate(ingredient: QueryIngredient, fn: Callable[..., Any]) -> None:
     """
     from salsify import execute as ex
     from salsify import fetch
+    from salsify.accumulator import Accumulator, accumulated
+    from salsify.cycles import iterate_again
+    from salsify.eviction import lru_touch as touch_lru
 
     db_name, positional, keyword_only = _parameters(fn)
     names = positional + keyword_only
@@ -177,13 +180,14 @@ def _generate(ingredient: QueryIngredient, fn: Callable[..., Any]) -> None:
         unpack = f"{', '.join(names)}, = _s_key"
     signature = ", ".join([db_name, *positional, *(["*", *keyword_only] if keyword_only else [])])
     call = ", ".join(["_s_db", *positional, *(f"{k}={k}" for k in keyword_only)])
+    lru_touch = f"\n        _s_lru_touch({db_name}, _s_index, {key})" if ingredient.lru else ""
     source = f"""
 def {fn.__name__}({signature}):
     try:
         _s_memo = {db_name}._memos[_s_index][{key}]
     except Exception:
         return _s_fetch_cold(_s_ingredient, {db_name}, {key})
-    if _s_memo.verified_at == {db_name}._hot_rev:
+    if _s_memo.verified_at == {db_name}._hot_rev:{lru_touch}
         if {db_name}._in_query:
             _s_top = {db_name}._local.top
             if _s_top is not None:
@@ -194,12 +198,15 @@ def {fn.__name__}({signature}):
 def _s_execute(_s_db, _s_key, _s_old):
     {unpack}
     _s_frame = _s_begin(_s_ingredient, _s_db, _s_key)
-    try:
-        _s_value = _s_fn({call})
-    except BaseException:
-        _s_abort(_s_db, _s_frame)
-        raise
-    return _s_finish(_s_db, _s_frame, _s_value, _s_old)
+    while True:
+        try:
+            _s_value = _s_fn({call})
+            if _s_frame.cycle is not None and _s_iterate_again(_s_db, _s_frame, _s_value):
+                continue
+        except BaseException:
+            _s_abort(_s_db, _s_frame)
+            raise
+        return _s_finish(_s_db, _s_frame, _s_value, _s_old)
 """
     namespace: dict[str, Any] = {
         "_s_index": ingredient.index,
@@ -209,6 +216,8 @@ def _s_execute(_s_db, _s_key, _s_old):
         "_s_begin": ex.begin,
         "_s_abort": ex.abort,
         "_s_finish": ex.finish,
+        "_s_iterate_again": iterate_again,
+        "_s_lru_touch": touch_lru,
     }
     filename = f"<salsify query {fn.__qualname__} #{next(_counter)}>"
     exec(compile(source, filename, "exec"), namespace)
@@ -220,6 +229,11 @@ def _s_execute(_s_db, _s_key, _s_old):
     wrapper.__dict__.update(getattr(fn, "__dict__", {}))
     wrapper.__wrapped__ = fn
     wrapper.__salsify_query__ = ingredient
+
+    def accumulated_of(accumulator: Accumulator[Any], db: Any, *args: Any) -> list[Any]:
+        return accumulated(wrapper, accumulator, db, *args)
+
+    wrapper.accumulated = accumulated_of
     ingredient.wrapper = wrapper
     ingredient.execute = namespace["_s_execute"]
 

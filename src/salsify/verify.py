@@ -28,8 +28,10 @@ def deep_verify(db: Database, root: Memo) -> bool:
     revision); False when it must be re-executed by the caller. Stale dependencies met
     on the way are re-executed here.
     """
+    from salsify.cycles import verify_unit
     from salsify.fetch import refresh_stale
 
+    units = db._cycle_units
     revision = db._revision
     last_changed = db._last_changed
     if last_changed[root.durability] <= root.verified_at:
@@ -40,6 +42,7 @@ def deep_verify(db: Database, root: Memo) -> bool:
     memos: list[Memo] = [root]
     positions: list[int] = [0]
     on_stack: set[int] = {id(root)}
+    unresolved: set[int] = set()
     while memos:
         memo = memos[-1]
         i = positions[-1]
@@ -58,6 +61,11 @@ def deep_verify(db: Database, root: Memo) -> bool:
                 if dep.verified_at != revision:
                     if last_changed[dep.durability] <= dep.verified_at:
                         _validated(db, dep, revision, deep=False)
+                    elif units and dep in units:
+                        verify_unit(db, units[dep])
+                    elif unresolved and id(dep) in unresolved:
+                        stale = True
+                        break
                     elif id(dep) in on_stack:
                         # A dependency cycle recorded by fixpoint iteration: its members
                         # are being decided by this very walk; the others decide it.
@@ -80,9 +88,14 @@ def deep_verify(db: Database, root: Memo) -> bool:
         positions.pop()
         on_stack.discard(id(memo))
         if stale:
+            db._why[memo] = (deps[i], revision)
             if not memos:
                 return False
             refresh_stale(db, memo)
+            if memo.verified_at != revision:
+                # It re-entered a fixpoint head running above this walk and only got
+                # the provisional value: its readers here are stale.
+                unresolved.add(id(memo))
         else:
             _validated(db, memo, revision, deep=True)
     return True
