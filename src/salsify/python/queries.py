@@ -48,8 +48,8 @@ from salsify.python.scope_model import BindingKind, FileTables, ImportInfo, Scop
 
 # Modules that exist in every running interpreter without a file to find.
 ALWAYS_PRESENT = frozenset({"__main__"})
-PARSE_LRU = 32
-TABLES_LRU = 64
+PARSE_LRU = 64
+TABLES_LRU = 4096
 
 # ---- inputs, read --------------------------------------------------------------------
 
@@ -360,13 +360,14 @@ def file_diagnostics(db: salsify.Database, file: FileId) -> tuple[Diagnostic, ..
     problem = read_problem(db, file)
     if problem is not None:
         return (Diagnostic(path, 1, 0, UNREADABLE_FILE, problem),)
-    tree = parse(db, file)
-    if tree is None:
-        return ()
-    if isinstance(tree, analysis.SyntaxProblem):
-        return (Diagnostic(path, tree.line, tree.column, SYNTAX_ERROR, tree.message),)
+    # Ask for the tables first: `parse` is evicted early, `file_tables` is kept longer, and
+    # the tree is needed here only when there are no tables (a syntax error or no file).
     tables = file_tables(db, file)
-    assert tables is not None
+    if tables is None:
+        tree = parse(db, file)
+        if isinstance(tree, analysis.SyntaxProblem):
+            return (Diagnostic(path, tree.line, tree.column, SYNTAX_ERROR, tree.message),)
+        return ()
     ids = scopes(db, file)
     resolutions = {s.path: scope_resolution(db, s) for s in ids}
     bindings = {s.path: scope_bindings(db, s) for s in ids}
