@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,python]'
 	touch $(STAMP)
 
 lint: $(STAMP)
@@ -22,6 +22,11 @@ unit: $(STAMP)
 	PYTHONFAULTHANDLER=1 $(BIN)/pytest
 
 test: lint typecheck unit
+
+# The main job: the checker on a copy of this Python's standard library, cold, cached
+# and after three scripted edits.
+demo: $(STAMP)
+	$(BIN)/python -m salsify.python.demo
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
