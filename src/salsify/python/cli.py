@@ -37,6 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="also resolve imports in DIR (before the interpreter's own paths)",
     )
+    lsp = commands.add_parser("lsp", help="run the language server (stdio by default)")
+    lsp.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
+    lsp.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="do not watch files when the client does not (no watchfiles fallback)",
+    )
     return parser
 
 
@@ -138,6 +145,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError:  # `salsify check ... | head`
             sys.stderr.close()
             return EXIT_DIAGNOSTICS
+    if arguments.command == "lsp":
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+        from salsify.python.lsp import serve
+
+        return serve(arguments.tcp, watch=not arguments.no_watch)
     return EXIT_ERROR  # pragma: no cover - argparse rejects unknown commands
 
 

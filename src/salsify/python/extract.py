@@ -91,6 +91,13 @@ def _position(node: ast.AST) -> tuple[int, int]:
     return (getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
 
 
+def _span(node: ast.AST) -> tuple[int, int, int, int]:
+    line, column = _position(node)
+    end_line = getattr(node, "end_lineno", None) or line
+    end_column = getattr(node, "end_col_offset", None)
+    return (line, column, end_line, column if end_column is None else end_column)
+
+
 def _is_name_or_attr(node: ast.AST, name: str) -> bool:
     return (isinstance(node, ast.Name) and node.id == name) or (
         isinstance(node, ast.Attribute) and node.attr == name
@@ -170,6 +177,7 @@ class _Extractor:
         self.typing_members, self.typing_modules = _typing_aliases(tree)
         self.store_kind = BindingKind.ASSIGNMENT
         self.position_override: tuple[int, int] | None = None
+        self.spans: dict[str, tuple[int, int, int, int]] = {}
         self.handlers: dict[type[ast.AST], Callable[[Any], None]] = {}
         for node_type in _HANDLED:
             self.handlers[node_type] = getattr(self, "visit_" + node_type.__name__)
@@ -230,9 +238,11 @@ class _Extractor:
             self.stack.pop()
             self.guard, self.deferred = saved_guard, saved_deferred
 
-    def open_child(self, name: str, kind: ScopeKind) -> str:
+    def open_child(self, name: str, kind: ScopeKind, node: ast.AST | None = None) -> str:
         path = self.scope.child_path(name)
         self.scope.events.append((CHILD, path, int(self.guard)))
+        if node is not None:
+            self.spans[path] = _span(node)
         return path
 
     # ---- events ---------------------------------------------------------------------
@@ -528,7 +538,7 @@ class _Extractor:
         self.visit_all([d for d in args.kw_defaults if d is not None])
 
         name = "<lambda>" if isinstance(node, ast.Lambda) else node.name
-        path = self.open_child(name, ScopeKind.FUNCTION)
+        path = self.open_child(name, ScopeKind.FUNCTION, node)
         saved_try = self.import_try_depth
         self.import_try_depth = 0
         self.function_depth += 1
@@ -564,7 +574,7 @@ class _Extractor:
         self.visit_all(node.decorator_list)
         self.visit_all(node.bases)
         self.visit_all(node.keywords)
-        path = self.open_child(node.name, ScopeKind.CLASS)
+        path = self.open_child(node.name, ScopeKind.CLASS, node)
         with self.new_scope(path, ScopeKind.CLASS):
             self.visit_all(node.body)
         self.bind(Binding(node.name, BindingKind.CLASS), node)
@@ -574,7 +584,7 @@ class _Extractor:
     ) -> None:
         first = node.generators[0]
         self.visit(first.iter)
-        path = self.open_child(_SCOPE_NAMES[type(node)], ScopeKind.COMPREHENSION)
+        path = self.open_child(_SCOPE_NAMES[type(node)], ScopeKind.COMPREHENSION, node)
         with self.new_scope(path, ScopeKind.COMPREHENSION):
             self._visit_loop_target(first.target)
             self.visit_all(first.ifs)
@@ -819,4 +829,5 @@ def extract_tables(tree: ast.Module) -> FileTables:
         binding_positions={builder.path: builder.binding_positions for builder in builders},
         future_annotations=extractor.future_annotations,
         global_names=frozenset(extractor.global_names),
+        spans=extractor.spans,
     )

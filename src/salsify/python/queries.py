@@ -308,6 +308,8 @@ def unresolved_imports(db: salsify.Database, file: FileId) -> tuple[tuple[str, i
         if record.member is None or record.member == "*":
             continue
         target = _source_file_of(db, resolution)
+        if target is not None and not _in_project_roots(db, target.path):
+            continue  # only project modules are read (the stdlib may be loaded by the LSP)
         exports = None if target is None else module_exports(db, target)
         if exports is None or exports.has(record.member):
             continue
@@ -356,6 +358,27 @@ def cycles_reported_in(db: salsify.Database, file: FileId) -> tuple[tuple[FileId
 
 @salsify.query
 def file_diagnostics(db: salsify.Database, file: FileId) -> tuple[Diagnostic, ...]:
+    """Every diagnostic of the file: `local_diagnostics` and the import cycles it starts."""
+    found = local_diagnostics(db, file)
+    cycles = cycles_reported_in(db, file)
+    if not cycles:
+        return found
+    tables = file_tables(db, file)
+    assert tables is not None, "a file in an import cycle parses"
+    rows: list[tuple[int, int, str, str]] = []
+    edges = {target: (scope, ordinal) for target, scope, ordinal in import_edges(db, file)}
+    for cycle in cycles:
+        scope, ordinal = edges[cycle[1 % len(cycle)]]
+        line, column = tables.binding_positions[scope][ordinal]
+        names = " -> ".join(_relative(db, f.path) for f in (*cycle, cycle[0]))
+        rows.append((line, column, IMPORT_CYCLE, f"import cycle: {names}"))
+    return tuple(sorted((*found, *(Diagnostic(file.path, *row) for row in rows))))
+
+
+@salsify.query
+def local_diagnostics(db: salsify.Database, file: FileId) -> tuple[Diagnostic, ...]:
+    """The file's diagnostics without import cycles (which need every project file parsed):
+    what the language server publishes first for an opened or edited file."""
     path = file.path
     problem = read_problem(db, file)
     if problem is not None:
@@ -376,15 +399,11 @@ def file_diagnostics(db: salsify.Database, file: FileId) -> tuple[Diagnostic, ..
     for scope, ordinal, message in unresolved_imports(db, file):
         line, column = tables.binding_positions[scope][ordinal]
         rows.append((line, column, UNRESOLVED_IMPORT, message))
-    cycles = cycles_reported_in(db, file)
-    if cycles:
-        edges = {target: (scope, ordinal) for target, scope, ordinal in import_edges(db, file)}
-        for cycle in cycles:
-            scope, ordinal = edges[cycle[1 % len(cycle)]]
-            line, column = tables.binding_positions[scope][ordinal]
-            names = " -> ".join(_relative(db, f.path) for f in (*cycle, cycle[0]))
-            rows.append((line, column, IMPORT_CYCLE, f"import cycle: {names}"))
     return tuple(sorted(Diagnostic(path, *row) for row in rows))
+
+
+def _in_project_roots(db: salsify.Database, path: str) -> bool:
+    return any(not os.path.relpath(path, root).startswith(os.pardir) for root in project_roots(db))
 
 
 def _relative(db: salsify.Database, path: str) -> str:
@@ -410,6 +429,7 @@ __all__ = [
     "import_cycles",
     "import_edges",
     "imports",
+    "local_diagnostics",
     "module_exports",
     "module_name",
     "parse",

@@ -9,7 +9,7 @@ an edit that only moves code around; positions live in a separate, uncompared li
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class ScopeKind(enum.Enum):
@@ -124,6 +124,9 @@ class FileTables:
     binding_positions: dict[str, list[tuple[int, int]]]
     future_annotations: bool
     global_names: frozenset[str]  # declared `global`/`nonlocal` in some non-module scope
+    # Where each nested scope's node is: path -> (line, column, end line, end column), for
+    # the language server (which scope a position is in). Not compared, like the others.
+    spans: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
     def table(self, path: str) -> ScopeTable:
         for table in self.tables:

@@ -158,6 +158,24 @@ class Workspace:
             self._project = files
             self._publish_project()
 
+    def load_external(self, path: str) -> bool:
+        """Make a file outside the project an input (read from disk, on demand: the language
+        server's navigation into the stdlib). HIGH durability below a search path. Returns
+        whether an input was created."""
+        path = os.path.abspath(path)
+        if get_source_file(self.db, path) is not None:
+            return False
+        result = read_source(path)
+        below_search = any(_is_below(path, p) for p in self.search_paths) and not any(
+            _is_below(path, r) for r in self.roots
+        )
+        durability = Durability.HIGH if below_search else Durability.LOW
+        new_source_file(self.db, path, result.text, result.problem, durability)
+        return True
+
+    def is_project_file(self, path: str) -> bool:
+        return os.path.abspath(path) in self._project
+
     # ---- helpers -------------------------------------------------------------------
 
     def _scan_project(self) -> dict[str, frozenset[str]]:

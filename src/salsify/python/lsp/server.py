@@ -1,0 +1,270 @@
+"""`salsify lsp`: the language server (pygls 2), sharing the checker's `Workspace`.
+
+Threads: the event loop's thread reads messages, applies edits (input writes) and publishes;
+query work runs on two worker threads (`Runner`): one for requests, one for diagnostics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcParseError,
+    JsonRpcServerNotInitialized,
+)
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+
+import salsify
+from salsify.python import navigation
+from salsify.python.filesystem import read_source
+from salsify.python.inputs import get_source_file
+from salsify.python.lsp.context import RequestContext, Token
+from salsify.python.lsp.diagnostics import Publisher
+from salsify.python.lsp.documents import uri_to_path
+from salsify.python.lsp.runner import Runner
+from salsify.python.navigation import split_lines
+from salsify.python.workspace import Workspace
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+NAME = "salsify"
+VERSION = "0.1.0"
+
+
+class _Ignored:
+    """A message that could not be decoded and was already answered."""
+
+    jsonrpc = "ignored"
+
+
+class SalsifyProtocol(LanguageServerProtocol):
+    """pygls' protocol, answering undecodable requests with an error instead of silence."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                self._send_response(data["id"], error=error.to_response_error())
+            return _Ignored()
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Ignored):
+            return
+        if not hasattr(message, "jsonrpc"):
+            # Valid JSON that is not a JSON-RPC message at all (a list, a bare object).
+            request_id = message.get("id") if isinstance(message, dict) else None
+            error = JsonRpcInvalidRequest("not a JSON-RPC 2.0 message").to_response_error()
+            self._send_response(request_id, error=error)  # type: ignore[arg-type]
+            return
+        super().handle_message(message)
+
+
+class SalsifyServer(LanguageServer):
+    def __init__(self, *, watch: bool = True) -> None:
+        super().__init__(NAME, VERSION, protocol_cls=SalsifyProtocol, max_workers=2)
+        self.salsify_workspace: Workspace | None = None
+        self.runner: Runner | None = None
+        self.publisher = Publisher(self)
+        self.edited: dict[str, float] = {}  # open document path -> last edit time
+        self.uris: dict[str, str] = {}  # open document path -> its URI as the client wrote it
+        self.use_watchfiles = watch
+        self._watch_stop = threading.Event()
+
+    # ---- state -------------------------------------------------------------------------
+
+    @property
+    def db(self) -> salsify.Database:
+        return self.ready().db
+
+    def ready(self) -> Workspace:
+        if self.salsify_workspace is None:
+            raise JsonRpcServerNotInitialized()
+        return self.salsify_workspace
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        if isinstance(error, json.JSONDecodeError):
+            # A body that is not JSON: answer with a parse error (id null), as JSON-RPC says.
+            self.protocol._send_response(None, error=JsonRpcParseError().to_response_error())  # type: ignore[arg-type]
+            return
+        logger.error("server error (%s): %s", getattr(source, "__name__", source), error)
+
+    def open_paths(self) -> list[str]:
+        return list(self.edited)
+
+    def open_paths_recent_first(self) -> list[str]:
+        return sorted(self.edited, key=self.edited.__getitem__, reverse=True)
+
+    def _document(self, path: str) -> Any:
+        uri = self.uris.get(path)
+        if uri is None:
+            return None
+        return self.workspace.text_documents.get(uri)
+
+    def document_version(self, path: str) -> int | None:
+        document = self._document(path)
+        return None if document is None else document.version
+
+    def document_lines(self, path: str) -> list[str] | None:
+        document = self._document(path)
+        return None if document is None else split_lines(document.source)
+
+    def document_text(self, path: str) -> str | None:
+        document = self._document(path)
+        return None if document is None else document.source
+
+    # ---- edits (event loop thread) -------------------------------------------------------
+
+    def wrote(self) -> None:
+        self.publisher.schedule()
+
+    def set_overlay(self, uri: str, path: str, text: str) -> None:
+        workspace = self.ready()
+        self.uris[path] = uri
+        source = get_source_file(workspace.db, path)
+        if source is None or source.text != text or source.problem is not None:
+            workspace.set_text(path, text)
+        self.edited[path] = time.monotonic()
+        self.wrote()
+
+    def drop_overlay(self, path: str) -> None:
+        workspace = self.ready()
+        self.edited.pop(path, None)
+        self.uris.pop(path, None)
+        result = read_source(path)
+        if result.text is None and result.problem is None:
+            workspace.remove(path)
+        else:
+            source = get_source_file(workspace.db, path)
+            if source is not None and (source.text, source.problem) != (
+                result.text,
+                result.problem,
+            ):
+                source.set(text=result.text, problem=result.problem)  # type: ignore[attr-defined]
+        if not workspace.is_project_file(path):
+            self.publisher.forget(path)
+        self.wrote()
+
+    def files_changed(self, paths: list[str]) -> None:
+        """File events from the client or the watcher: re-read, keeping open buffers."""
+        workspace = self.ready()
+        workspace.rescan([p for p in paths if p not in self.edited])
+        for path in self.edited:
+            source = get_source_file(workspace.db, path)
+            text = self.document_text(path)
+            if text is not None and (source is None or source.text != text):
+                workspace.set_text(path, text)
+        self.wrote()
+
+    # ---- requests (worker threads) ---------------------------------------------------------
+
+    async def request(
+        self,
+        uri: str,
+        work: Callable[[RequestContext], T],
+        *,
+        needs_document: bool = True,
+    ) -> T:
+        """Run `work` for the document `uri` on the request worker."""
+        workspace = self.ready()
+        assert self.runner is not None
+        path = uri_to_path(uri) if uri else ""
+        version = self.document_version(path) if path else None
+        lines = self.document_lines(path) if path else None
+        if needs_document and lines is None:
+            if not os.path.isfile(path):
+                raise JsonRpcInvalidParams(f"unknown document: {uri}")
+            if self.runner.workspace.load_external(path):
+                self.wrote()
+        codec = self.workspace.position_codec
+
+        def unchanged() -> bool:
+            return not path or self.document_version(path) == version
+
+        def run(token: Token) -> T:
+            text_lines = lines
+            if text_lines is None and path:
+                file = navigation.loaded_file(workspace.db, path)
+                text_lines = list(navigation.source_lines(workspace.db, file))
+            context = RequestContext(workspace.db, path, text_lines or [], codec, token)
+            return work(context)
+
+        result, _ = await self.runner.run(run, unchanged=unchanged)
+        return result
+
+    # ---- lifecycle ---------------------------------------------------------------------
+
+    def start_workspace(self, params: types.InitializeParams) -> None:
+        roots: list[str] = []
+        for folder in params.workspace_folders or []:
+            roots.append(uri_to_path(folder.uri))
+        if not roots and params.root_uri:
+            roots.append(uri_to_path(params.root_uri))
+        if not roots and params.root_path:
+            roots.append(os.path.abspath(params.root_path))
+        roots = [r for r in roots if os.path.exists(r)]
+        options = params.initialization_options
+        search = None
+        if isinstance(options, dict) and isinstance(options.get("searchPaths"), list):
+            extra = tuple(os.path.abspath(str(p)) for p in options["searchPaths"])
+            from salsify.python.filesystem import default_search_paths
+
+            search = extra + default_search_paths(exclude=extra)
+        workspace = Workspace(roots, search_paths=search)
+        self.salsify_workspace = workspace
+        self.runner = Runner(workspace, self.wrote)
+
+    def start_watching(self) -> None:
+        capabilities = self.client_capabilities.workspace
+        watched = capabilities.did_change_watched_files if capabilities is not None else None
+        if watched is not None and watched.dynamic_registration:
+            registration = types.Registration(
+                id="salsify-watch",
+                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                    watchers=[types.FileSystemWatcher(glob_pattern="**/*.py")]
+                ),
+            )
+            self.client_register_capability(types.RegistrationParams(registrations=[registration]))
+            return
+        if self.use_watchfiles and self.salsify_workspace is not None:
+            self._start_watchfiles(asyncio.get_running_loop())
+
+    def _start_watchfiles(self, loop: asyncio.AbstractEventLoop) -> None:
+        workspace = self.salsify_workspace
+        if workspace is None or not workspace.roots:
+            return
+        roots = [r for r in workspace.roots if os.path.isdir(r)]
+
+        def watch() -> None:
+            try:
+                import watchfiles
+
+                for changes in watchfiles.watch(*roots, stop_event=self._watch_stop, debounce=50):
+                    paths = [path for _, path in changes]
+                    loop.call_soon_threadsafe(self.files_changed, paths)
+            except Exception:  # the fallback watcher is best effort
+                logger.exception("file watcher stopped")
+
+        threading.Thread(target=watch, name="salsify-watch", daemon=True).start()
+
+    def stop(self) -> None:
+        self._watch_stop.set()
+        if self.runner is not None:
+            self.runner.shutdown()
+
+
+__all__ = ["SalsifyServer"]
