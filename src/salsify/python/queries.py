@@ -313,7 +313,11 @@ def unresolved_imports(db: salsify.Database, file: FileId) -> tuple[tuple[str, i
         exports = None if target is None else module_exports(db, target)
         if exports is None or exports.has(record.member):
             continue
-        if resolve_module(db, f"{record.module}.{record.member}").kind is ModuleKind.MISSING:
+        submodule = resolve_module(db, f"{record.module}.{record.member}").kind
+        # A plain module has no submodules: `OPAQUE` (what `os.path` resolves to) is missing.
+        if submodule is ModuleKind.MISSING or (
+            submodule is ModuleKind.OPAQUE and not resolution.kind.is_package
+        ):
             message = f"unresolved import '{record.member}' from '{record.module}'"
             found.append((record.scope, record.ordinal, message))
     return tuple(found)

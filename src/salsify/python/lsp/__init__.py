@@ -9,6 +9,10 @@ __all__ = ["create_server", "serve"]
 
 def serve(tcp: str | None = None, *, watch: bool = True) -> int:
     """Run the server on stdio, or on TCP at `HOST:PORT`."""
+    import logging
+    import sys
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="salsify lsp: %(message)s")
     server = create_server(watch=watch)
     try:
         if tcp is None:

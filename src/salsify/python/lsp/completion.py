@@ -138,22 +138,24 @@ def _members(context: RequestContext, base: DefKey) -> dict[str, BindingKind]:
 
 
 def _buffer_tables(context: RequestContext, line: int, column: int) -> FileTables | None:
-    """Tables of the buffer, repaired so that it parses when the line being typed does not."""
+    """Tables of the buffer, repaired so that it parses: a placeholder at the cursor (`os.`
+    becomes `os._salsify_`), then each line a syntax error points at becomes `pass`."""
     lines = list(context.lines)
-    candidates = []
     if 0 < line <= len(lines):
         text = lines[line - 1]
-        candidates.append(text[:column] + PLACEHOLDER + text[column:])
-        indent = text[: len(text) - len(text.lstrip())]
-        candidates.append(indent + "pass")
-    else:
-        candidates.append("")
-    for candidate in candidates:
-        if 0 < line <= len(lines):
-            lines[line - 1] = candidate
+        lines[line - 1] = text[:column] + PLACEHOLDER + text[column:]
+    for _ in range(8):
         try:
             tree = ast.parse("\n".join(lines))
-        except (SyntaxError, ValueError, RecursionError):
+        except (SyntaxError, ValueError, RecursionError) as error:
+            number = getattr(error, "lineno", None)
+            if not isinstance(number, int) or not 0 < number <= len(lines):
+                return None
+            text = lines[number - 1]
+            replacement = text[: len(text) - len(text.lstrip())] + "pass"
+            if lines[number - 1] == replacement:
+                return None
+            lines[number - 1] = replacement
             continue
         return extract_tables(tree)
     return None
