@@ -78,7 +78,7 @@ async def test_diagnostics_arrive_with_the_document_version(client: LanguageClie
     # Files that are not open are published too (without a version).
     util = uri(client, "app/util.py")
     await wait_until(lambda: util in client.diagnostics)
-    assert [u for u, v, _ in history(client) if u == util][0]
+    assert next(u for u, v, _ in history(client) if u == util)
     assert all(v is None for u, v, _ in history(client) if u == util)
 
 
@@ -231,8 +231,14 @@ async def test_a_burst_of_edits_ends_with_diagnostics_for_the_last_version(
     mine = [(v, d) for u, v, d in history(client) if u == document]
     assert mine[-1][0] == 21
     assert [m.message for m in mine[-1][1]] == ["undefined name 'undefined_21'"]
-    versions = [v for v, _ in mine]
+    versioned = [(v, d) for v, d in mine if v is not None]
+    versions = [v for v, _ in versioned]
     assert versions == sorted(versions)  # never an older version after a newer one
+    for version, diagnostics in versioned:  # each publication matches its version's text
+        expected = [f"undefined name 'undefined_{version}'"] if version % 2 else []
+        if version == 1:
+            expected = ["unresolved import 'app.missing'"]
+        assert [m.message for m in diagnostics] == expected
 
 
 async def test_pull_diagnostics(client: LanguageClient) -> None:

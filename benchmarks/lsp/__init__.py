@@ -1,0 +1,1 @@
+"""Language server benchmark: `python -m benchmarks.lsp`."""
