@@ -94,7 +94,7 @@ class Bench:
         )
         self.client.initialized(types.InitializedParams())
 
-    async def quiet(self, seconds: float = 3.0, limit: float = 600.0) -> float:
+    async def quiet(self, seconds: float = 5.0, limit: float = 600.0) -> float:
         """Wait until no diagnostics were published for `seconds`."""
         started = time.perf_counter()
         while time.perf_counter() - self.last_publish < seconds:
@@ -107,6 +107,35 @@ class Bench:
         await self.client.shutdown_async(None)
         self.client.exit(None)
         await self.client.stop()
+
+
+def in_process_definitions(root: str, positions: list[tuple[str, int, int]]) -> dict[str, float]:
+    """The server's definition code path without the protocol: a `Workspace`, the same
+    `RequestContext` and `definition()`, cold then warm (jedi runs in-process too)."""
+    from pygls.workspace.position_codec import PositionCodec
+
+    from salsify.python.lsp.context import RequestContext, Token
+    from salsify.python.lsp.definition import definition
+    from salsify.python.navigation import NeedSource, split_lines
+    from salsify.python.workspace import Workspace
+
+    started = time.perf_counter()
+    workspace = Workspace([root])
+    timings = {"workspace_s": time.perf_counter() - started}
+    codec = PositionCodec()
+    for round_name in ("cold", "warm"):
+        started = time.perf_counter()
+        for path, line, column in positions:
+            lines = split_lines(Path(path).read_text(encoding="utf-8"))
+            while True:
+                context = RequestContext(workspace.db, path, lines, codec, Token())
+                try:
+                    definition(context, types.Position(line=line - 1, character=column))
+                    break
+                except NeedSource as need:
+                    workspace.load_external(need.path)
+        timings[f"{round_name}_s"] = time.perf_counter() - started
+    return timings
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -205,6 +234,10 @@ async def run(root: str, jedi_python: str | None, count: int) -> dict[str, Any]:
     report["definition_answered"] = sum(1 for r in ours if r is not None)
     await bench.stop()
 
+    in_process = in_process_definitions(root, positions)
+    report["in_process_definition_cold_s"] = in_process["cold_s"]
+    report["in_process_definition_warm_s"] = in_process["warm_s"]
+
     if jedi_python is not None:
         request = json.dumps({"root": root, "positions": positions})
         runner = str(Path(__file__).with_name("jedi_runner.py"))
@@ -227,8 +260,10 @@ async def run(root: str, jedi_python: str | None, count: int) -> dict[str, Any]:
                 mine[1] == theirs[1]
             )
         report["agreement"] = f"{agree}/{both} answered by both point at the same line"
-        report["warm_speedup_vs_jedi"] = jedi["warm"] / report["definition_warm_s"]
-        report["cold_speedup_vs_jedi"] = jedi["cold"] / report["definition_cold_s"]
+        report["warm_speedup_vs_jedi_over_lsp"] = jedi["warm"] / report["definition_warm_s"]
+        report["cold_speedup_vs_jedi_over_lsp"] = jedi["cold"] / report["definition_cold_s"]
+        report["warm_speedup_vs_jedi_in_process"] = jedi["warm"] / in_process["warm_s"]
+        report["cold_speedup_vs_jedi_in_process"] = jedi["cold"] / in_process["cold_s"]
     return report
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SOURCE = "salsify"
+CHUNK_SECONDS = 0.25  # the project pass publishes what it has at least this often
 SEVERITY = {
     "E999": types.DiagnosticSeverity.Error,
     "E902": types.DiagnosticSeverity.Error,
@@ -80,8 +82,12 @@ class Publisher:
         assert runner is not None
         try:
             open_paths = server.open_paths_recent_first()
-            await self._step(lambda token: self._compute(open_paths, token, local=True))
-            await self._step(lambda token: self._compute(None, token, local=False))
+            await self._step(lambda token: self._compute(open_paths, token, local=True)[0])
+            start = 0
+            while start >= 0:
+                first = start
+                results, start = await self._chunk(first)
+                self._publish(results)
             self.passes += 1
         except asyncio.CancelledError:
             raise
@@ -91,12 +97,25 @@ class Publisher:
             logger.exception("diagnostics pass failed")
 
     async def _step(self, work: Callable[[Token], list[Result]]) -> None:
+        """Compute on the diagnostics worker, publish if still at the same revision."""
         runner = self.server.runner
         assert runner is not None
         results, _ = await runner.run(work, background=True)
         self._publish(results)
 
-    def _compute(self, paths: Iterable[str] | None, token: Token, *, local: bool) -> list[Result]:
+    async def _chunk(self, start: int) -> tuple[list[Result], int]:
+        runner = self.server.runner
+        assert runner is not None
+        result, _ = await runner.run(
+            lambda token: self._compute(None, token, local=False, start=start), background=True
+        )
+        return result
+
+    def _compute(
+        self, paths: Iterable[str] | None, token: Token, *, local: bool, start: int = 0
+    ) -> tuple[list[Result], int]:
+        """Diagnostics of `paths` (None: the project, from file `start` on, for at most
+        CHUNK_SECONDS): (results, where the next chunk starts, or -1 when done)."""
         """On the worker: diagnostics, converted to protocol positions with the same text."""
         db = self.server.db
         if paths is None:
@@ -108,14 +127,21 @@ class Publisher:
         query = queries.local_diagnostics if local else queries.file_diagnostics
         codec = self.server.workspace.position_codec
         out: list[Result] = []
-        for file in files:
+        deadline = time.perf_counter() + CHUNK_SECONDS
+        runner = self.server.runner
+        assert runner is not None
+        for index in range(start, len(files)):
+            if paths is None and time.perf_counter() > deadline:
+                return out, index
+            runner.requests_idle.wait()  # requests first: the project pass yields to them
             token.check()
+            file = files[index]
             found = query(db, file)
             if self.published.get(file.path) == found and paths is None:
                 continue
             positions = Positions(list(navigation.source_lines(db, file)), codec)
             out.append((file.path, found, [to_lsp(d, positions) for d in found]))
-        return out
+        return out, -1
 
     def _publish(self, results: list[Result]) -> None:
         # Runs on the event loop right after the revision check: no write can interleave,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -45,8 +46,13 @@ class Runner:
         self.on_write = on_write  # called after this runner wrote inputs (loaded a file)
         self.requests = ThreadPoolExecutor(1, thread_name_prefix="salsify-requests")
         self.background = ThreadPoolExecutor(1, thread_name_prefix="salsify-diagnostics")
+        # Cleared while a request runs: the diagnostics pass waits between files.
+        self.requests_idle = threading.Event()
+        self.requests_idle.set()
+        self._active = 0
 
     def shutdown(self) -> None:
+        self.requests_idle.set()
         self.requests.shutdown(wait=False, cancel_futures=True)
         self.background.shutdown(wait=False, cancel_futures=True)
 
@@ -72,6 +78,9 @@ class Runner:
         db = self.workspace.db
         for _ in range(MAX_ATTEMPTS):
             revision = db.revision
+            if not background:
+                self._active += 1
+                self.requests_idle.clear()
             try:
                 result = await loop.run_in_executor(executor, work, token)
             except asyncio.CancelledError:
@@ -86,6 +95,11 @@ class Runner:
                 continue
             except RequestCancelled:
                 raise RequestCancelledError() from None
+            finally:
+                if not background:
+                    self._active -= 1
+                    if not self._active:
+                        self.requests_idle.set()
             if db.revision != revision:
                 # An edit landed between two top-level calls of `work`: not one revision.
                 if not unchanged():
