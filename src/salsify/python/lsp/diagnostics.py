@@ -100,7 +100,7 @@ class Publisher:
         """Compute on the diagnostics worker, publish if still at the same revision."""
         runner = self.server.runner
         assert runner is not None
-        results, _ = await runner.run(work, background=True)
+        results, _ = await runner.run(work, background=True, urgent=True)
         self._publish(results)
 
     async def _chunk(self, start: int) -> tuple[list[Result], int]:
@@ -133,7 +133,8 @@ class Publisher:
         for index in range(start, len(files)):
             if paths is None and time.perf_counter() > deadline:
                 return out, index
-            runner.requests_idle.wait()  # requests first: the project pass yields to them
+            if paths is None:
+                runner.requests_idle.wait()  # requests first: the project pass yields to them
             token.check()
             file = files[index]
             found = query(db, file)

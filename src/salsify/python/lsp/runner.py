@@ -45,7 +45,10 @@ class Runner:
         self.workspace = workspace
         self.on_write = on_write  # called after this runner wrote inputs (loaded a file)
         self.requests = ThreadPoolExecutor(1, thread_name_prefix="salsify-requests")
-        self.background = ThreadPoolExecutor(1, thread_name_prefix="salsify-diagnostics")
+        # Open documents' diagnostics get their own worker: they never wait behind the
+        # project pass (whose first file can need every file parsed, for import cycles).
+        self.open_documents = ThreadPoolExecutor(1, thread_name_prefix="salsify-open")
+        self.background = ThreadPoolExecutor(1, thread_name_prefix="salsify-project")
         # Cleared while a request runs: the diagnostics pass waits between files.
         self.requests_idle = threading.Event()
         self.requests_idle.set()
@@ -55,6 +58,7 @@ class Runner:
         self.requests_idle.set()
         self.requests.shutdown(wait=False, cancel_futures=True)
         self.background.shutdown(wait=False, cancel_futures=True)
+        self.open_documents.shutdown(wait=False, cancel_futures=True)
 
     def load(self, path: str) -> None:
         if self.workspace.load_external(path):
@@ -66,14 +70,18 @@ class Runner:
         *,
         unchanged: Callable[[], bool] = lambda: True,
         background: bool = False,
+        urgent: bool = False,
     ) -> tuple[T, int]:
         """Run `work(token)` on a worker: (result, the revision it was computed in).
 
+        `background` work is the diagnostics pass (`urgent`: the open documents' step).
         `unchanged()` says whether the request still makes sense after an edit (its
         document's version did not move); when it returns False, ContentModified.
         """
         loop = asyncio.get_running_loop()
         executor = self.background if background else self.requests
+        if background and urgent:
+            executor = self.open_documents
         token = Token()
         db = self.workspace.db
         for _ in range(MAX_ATTEMPTS):

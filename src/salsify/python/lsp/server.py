@@ -1,7 +1,8 @@
 """`salsify lsp`: the language server (pygls 2), sharing the checker's `Workspace`.
 
 Threads: the event loop's thread reads messages, applies edits (input writes) and publishes;
-query work runs on two worker threads (`Runner`): one for requests, one for diagnostics.
+query work runs on worker threads (`Runner`): one for requests, one for the open documents'
+diagnostics, one for the project's.
 """
 
 from __future__ import annotations
