@@ -94,7 +94,7 @@ class Bench:
         )
         self.client.initialized(types.InitializedParams())
 
-    async def quiet(self, seconds: float = 5.0, limit: float = 600.0) -> float:
+    async def quiet(self, seconds: float = 8.0, limit: float = 600.0) -> float:
         """Wait until no diagnostics were published for `seconds`."""
         started = time.perf_counter()
         while time.perf_counter() - self.last_publish < seconds:

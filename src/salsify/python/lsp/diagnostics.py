@@ -83,11 +83,13 @@ class Publisher:
         try:
             open_paths = server.open_paths_recent_first()
             await self._step(lambda token: self._compute(open_paths, token, local=True)[0])
-            start = 0
-            while start >= 0:
-                first = start
-                results, start = await self._chunk(first)
-                self._publish(results)
+            # Project files: first without import cycles (no file waits for every file to
+            # be parsed), then with them.
+            for local in (True, False):
+                start = 0
+                while start >= 0:
+                    results, start = await self._chunk(start, local)
+                    self._publish(results)
             self.passes += 1
         except asyncio.CancelledError:
             raise
@@ -103,11 +105,11 @@ class Publisher:
         results, _ = await runner.run(work, background=True, urgent=True)
         self._publish(results)
 
-    async def _chunk(self, start: int) -> tuple[list[Result], int]:
+    async def _chunk(self, start: int, local: bool) -> tuple[list[Result], int]:
         runner = self.server.runner
         assert runner is not None
         result, _ = await runner.run(
-            lambda token: self._compute(None, token, local=False, start=start), background=True
+            lambda token: self._compute(None, token, local=local, start=start), background=True
         )
         return result
 
