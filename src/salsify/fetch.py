@@ -124,6 +124,8 @@ def _fetch(
                 raise _cycle(ingredient, db, key, across_threads=True)
             else:
                 db._waiting[me] = claim
+                if claim.done is None:
+                    claim.done = threading.Event()
         if claim is None:
             return _reentered(ingredient, db, key)  # type: ignore[return-value]
         if claim.owner != me:
@@ -158,7 +160,9 @@ def _fetch(
         finally:
             with db._lock:
                 del state.claims[key]
-            claim.done.set()
+                done = claim.done
+            if done is not None:
+                done.set()
 
 
 _EVICTED = "its value had been evicted"
@@ -185,7 +189,9 @@ def _wait(db: Database, ingredient: QueryIngredient, key: Any, claim: Claim, me:
         db._emit(Blocked(ingredient.wrapper, ingredient.args_of(key), claim.owner))
     try:
         # Wake up now and then: a write may want this thread to unwind meanwhile.
-        while not claim.done.wait(0.02):
+        done = claim.done
+        assert done is not None  # set under the lock before this thread chose to wait
+        while not done.wait(0.02):
             if db._hot_rev < 0 and db._local.top is not None:
                 db._raise_if_cancelled()
     finally:

@@ -30,7 +30,9 @@ class Claim:
 
     def __init__(self, owner: int) -> None:
         self.owner = owner
-        self.done = threading.Event()
+        # Created by the first waiter, under the database lock: most claims are never
+        # waited on, and an Event (a Condition and a Lock) costs microseconds to build.
+        self.done: threading.Event | None = None
         self.error: BaseException | None = None
 
 
