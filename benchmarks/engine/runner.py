@@ -18,7 +18,7 @@ from typing import Any
 
 from benchmarks.engine.adapters import ENGINES
 
-GROUPS = ("cached", "cold", "verify", "changed", "durability", "cutoff", "memory", "gc")
+GROUPS = ("cached", "graphs", "durability", "cutoff", "memory", "gc")
 # Only the subject is measured for its GC policy.
 SUBJECT_ONLY = {"gc"}
 LABELS = {
@@ -102,6 +102,8 @@ def fmt(result: dict[str, Any] | None) -> str:
         text = f"{value:.0f} B (RSS {result['rss_per_memo']:.0f} B)"
     else:
         text = f"{text} {unit}"
+    if "note" in result:
+        text += f" ({result['note']})"
     return text
 
 
@@ -193,14 +195,6 @@ def main(argv: list[str] | None = None) -> int:
                 for key, _label, _target in ROWS:
                     if key.startswith(_PREFIXES[group]):
                         res.setdefault(key, {"error": error})
-            # A shape-level error (e.g. a peer's RecursionError on the chain) fills the
-            # rows of that shape.
-            for shape in ("trees", "chain", "fan"):
-                if shape in res:
-                    failure = res.pop(shape)
-                    for key, _label, _target in ROWS:
-                        if key.startswith(_PREFIXES[group]) and key.endswith(shape):
-                            res[key] = failure
             results[engine].update(res)
     print()
     print_table(results, engines)
@@ -213,9 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
 _PREFIXES = {
     "cached": ("baseline_", "free_", "method_", "nested_"),
-    "cold": ("cold_",),
-    "verify": ("verify_",),
-    "changed": ("changed_",),
+    "graphs": ("cold_", "verify_", "changed_"),
     "durability": ("durability_",),
     "cutoff": ("cutoff",),
     "memory": ("mem_",),

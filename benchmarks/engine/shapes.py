@@ -16,10 +16,12 @@ cached call). A builder an engine cannot express raises ``NotExpressible``.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import signal
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any, Protocol
 
@@ -33,6 +35,10 @@ DURABILITY_SIZES = (100, 10_000)
 CUTOFF = 100
 ONE_ARG_MEMOS = 100_000
 GC_MEMOS = 1_000_000
+# Time limits: a shape is interrupted after SHAPE_LIMIT seconds (a slow peer then shows
+# "timeout"); repeats stop once BUDGET seconds are spent (after at least one sample).
+SHAPE_LIMIT = 20.0
+BUDGET = 4.0
 
 Result = dict[str, Any]
 
@@ -62,7 +68,8 @@ def group_cached(adapter: ModuleType, quick: bool) -> dict[str, Result]:
     subjects: dict[str, Callable[[], float]] = adapter.cached()
     base = baselines.samplers()
     variants = {**{f"base:{k}": v for k, v in base.items()}, **subjects}
-    medians = interleaved(variants, 5 if quick else 21, budget_s=8 if quick else 25)
+    with limit(SHAPE_LIMIT * 2):
+        medians = interleaved(variants, 5 if quick else 21, budget_s=BUDGET * 2)
     out: dict[str, Result] = {}
     for name in ("plain_1", "cache_1", "plain_3", "cache_3", "cache_method_1"):
         out[f"baseline_{name}"] = metric(medians[f"base:{name}"], "ns/call")
@@ -83,97 +90,115 @@ def group_cached(adapter: ModuleType, quick: bool) -> dict[str, Result]:
 # -- 2-4. cold execution, deep verification, everything changed --------------------------
 
 
-def _shape_builders(adapter: ModuleType, quick: bool) -> dict[str, Callable[[], Graph]]:
-    chain = CHAIN
-    fan = FAN
-    return {
+class ShapeTimeout(BaseException):
+    """A shape ran past its time limit (BaseException: an engine's ``except Exception``
+    must not swallow it)."""
+
+
+@contextlib.contextmanager
+def limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block with ``ShapeTimeout`` after ``seconds`` (main thread only)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise ShapeTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _failure(exc: BaseException) -> str:
+    if isinstance(exc, ShapeTimeout):
+        return f"timeout > {SHAPE_LIMIT:.0f} s"
+    if isinstance(exc, NotExpressible):
+        return f"n/a: {exc}"
+    return type(exc).__name__
+
+
+def group_graphs(adapter: ModuleType, quick: bool) -> dict[str, Result]:
+    """Per shape: cold execution, then deep verification, then everything changed.
+
+    Results are recorded as they come, so a shape that runs out of time still reports
+    the parts it finished.
+    """
+    builders: dict[str, Callable[[], Graph]] = {
         "trees": lambda: adapter.trees(TREES, False),
-        "chain": lambda: adapter.chain(chain, False),
-        "fan": lambda: adapter.fan_out(fan, False),
+        "chain": lambda: adapter.chain(CHAIN, False),
+        "fan": lambda: adapter.fan_out(FAN, False),
     }
-
-
-def _each_shape(
-    adapter: ModuleType, quick: bool, fn: Callable[[str, Callable[[], Graph]], dict[str, Result]]
-) -> dict[str, Result]:
     out: dict[str, Result] = {}
-    for shape, build in _shape_builders(adapter, quick).items():
+    for shape, build in builders.items():
         try:
-            out.update(fn(shape, build))
-        except NotExpressible as exc:
-            out[f"{shape}"] = {"error": f"n/a: {exc}"}
-        except RecursionError:
-            out[f"{shape}"] = {"error": "RecursionError"}
+            with limit(SHAPE_LIMIT):
+                _graph_shape(shape, build, quick, out)
+        except (ShapeTimeout, NotExpressible, RecursionError) as exc:
+            for kind in ("cold", "verify", "changed"):
+                out.setdefault(f"{kind}_{shape}", {"error": _failure(exc)})
     return out
 
 
-def group_cold(adapter: ModuleType, quick: bool) -> dict[str, Result]:
-    def one(shape: str, build: Callable[[], Graph]) -> dict[str, Result]:
-        graphs: list[Graph] = []
+def _graph_shape(
+    shape: str, build: Callable[[], Graph], quick: bool, out: dict[str, Result]
+) -> None:
+    graphs: list[Graph] = []
 
-        def prepare() -> Graph:
-            graph = build()
-            graphs.append(graph)
-            return graph
+    def fresh() -> Graph:
+        graphs.clear()  # keep one graph alive at a time
+        graphs.append(build())
+        return graphs[0]
 
-        ns = repeat_ns(prepare, lambda g: g.call(), 3 if quick else 7, budget_s=15)
-        memos = graphs[0].memos
-        return {f"cold_{shape}": metric(ns / 1e6, "ms", ns_per_memo=ns / memos)}
+    ns = repeat_ns(fresh, lambda g: g.call(), 3 if quick else 7, budget_s=BUDGET)
+    graph = graphs[0]
+    out[f"cold_{shape}"] = metric(ns / 1e6, "ms", ns_per_memo=ns / graph.memos)
+    cold = ns
 
-    return _each_shape(adapter, quick, one)
+    def unrelated() -> Graph:
+        graph.unrelated_write()
+        return graph
 
+    ns = repeat_ns(unrelated, lambda g: g.call(), 5 if quick else 21, budget_s=BUDGET)
+    out[f"verify_{shape}"] = metric(ns / graph.edges, "ns/edge", ms=ns / 1e6, edges=graph.edges)
 
-def group_verify(adapter: ModuleType, quick: bool) -> dict[str, Result]:
-    def one(shape: str, build: Callable[[], Graph]) -> dict[str, Result]:
-        graph = build()
-        graph.call()
+    def changed() -> Graph:
+        graph.change_all()
+        return graph
 
-        def prepare() -> Graph:
-            graph.unrelated_write()
-            return graph
-
-        ns = repeat_ns(prepare, lambda g: g.call(), 5 if quick else 21, budget_s=15)
-        return {
-            f"verify_{shape}": metric(ns / graph.edges, "ns/edge", ms=ns / 1e6, edges=graph.edges)
-        }
-
-    return _each_shape(adapter, quick, one)
-
-
-def group_changed(adapter: ModuleType, quick: bool) -> dict[str, Result]:
-    def one(shape: str, build: Callable[[], Graph]) -> dict[str, Result]:
-        graph = build()
-        cold = timed_ns(graph.call)
-
-        def prepare() -> Graph:
-            graph.change_all()
-            return graph
-
-        ns = repeat_ns(prepare, lambda g: g.call(), 3 if quick else 9, budget_s=15)
-        return {f"changed_{shape}": metric(ns / 1e6, "ms", x_cold=ns / cold)}
-
-    return _each_shape(adapter, quick, one)
+    ns = repeat_ns(changed, lambda g: g.call(), 3 if quick else 9, budget_s=BUDGET)
+    out[f"changed_{shape}"] = metric(ns / 1e6, "ms", x_cold=ns / cold)
 
 
 # -- 5. durability shortcut ---------------------------------------------------------------
 
 
 def group_durability(adapter: ModuleType, quick: bool) -> dict[str, Result]:
-    """One call of a HIGH-only fan-out after a LOW write: must not grow with its width."""
+    """One call of a HIGH-only fan-out after a LOW write: must not grow with its width.
+
+    Engines without durability levels run the same graph over ordinary inputs (what
+    their users would get) and are flagged.
+    """
     out: dict[str, Result] = {}
-    results: dict[int, float] = {}
+    note = {} if getattr(adapter, "DURABILITY", True) else {"note": "no durability"}
     for width in DURABILITY_SIZES:
-        graph = adapter.fan_out(width, True)
-        graph.call()
+        try:
+            with limit(SHAPE_LIMIT):
+                graph = adapter.fan_out(width, True)
+                graph.call()
 
-        def prepare(graph: Graph = graph) -> Graph:
-            graph.unrelated_write()
-            return graph
+                def prepare(graph: Graph = graph) -> Graph:
+                    graph.unrelated_write()
+                    return graph
 
-        results[width] = repeat_ns(prepare, lambda g: g.call(), 21 if quick else 101, budget_s=10)
-        out[f"durability_{width}"] = metric(results[width], "ns/call", deps=width)
-    small, large = DURABILITY_SIZES
-    out["durability_growth"] = metric(results[large] / results[small], "x")
+                ns = repeat_ns(prepare, lambda g: g.call(), 21 if quick else 101, budget_s=BUDGET)
+                out[f"durability_{width}"] = metric(ns, "ns/call", deps=width, **note)
+        except (ShapeTimeout, NotExpressible, RecursionError) as exc:
+            out[f"durability_{width}"] = {"error": _failure(exc)}
+    small, large = (out[f"durability_{w}"] for w in DURABILITY_SIZES)
+    if "value" in small and "value" in large:
+        out["durability_growth"] = metric(large["value"] / small["value"], "x", **note)
     return out
 
 
@@ -181,15 +206,19 @@ def group_durability(adapter: ModuleType, quick: bool) -> dict[str, Result]:
 
 
 def group_cutoff(adapter: ModuleType, quick: bool) -> dict[str, Result]:
-    graph = adapter.cutoff(CUTOFF)
-    graph.call()
+    try:
+        with limit(SHAPE_LIMIT):
+            graph = adapter.cutoff(CUTOFF)
+            graph.call()
 
-    def prepare() -> Graph:
-        graph.change_all()
-        return graph
+            def prepare() -> Graph:
+                graph.change_all()
+                return graph
 
-    ns = repeat_ns(prepare, lambda g: g.call(), 21 if quick else 101, budget_s=10)
-    return {"cutoff": metric(ns / 1000, "us/edit", queries=CUTOFF)}
+            ns = repeat_ns(prepare, lambda g: g.call(), 21 if quick else 101, budget_s=BUDGET)
+            return {"cutoff": metric(ns / 1000, "us/edit", queries=CUTOFF)}
+    except (ShapeTimeout, NotExpressible, RecursionError) as exc:
+        return {"cutoff": {"error": _failure(exc)}}
 
 
 # -- 7. memory ----------------------------------------------------------------------------
@@ -224,7 +253,8 @@ def group_memory(adapter: ModuleType, quick: bool) -> dict[str, Result]:
     """Bytes per memo: tracemalloc (Python allocations) and RSS growth (everything).
 
     RSS catches memory a compiled engine allocates outside Python's allocator, which
-    tracemalloc does not see; it is coarser (pages, allocator slack).
+    tracemalloc does not see; it is coarser (pages, allocator slack). The graph's inputs
+    exist before measuring: the figures are what the queries' memos add.
     """
     out: dict[str, Result] = {}
     for name, build in (
@@ -232,11 +262,13 @@ def group_memory(adapter: ModuleType, quick: bool) -> dict[str, Result]:
         ("mem_trees", lambda: adapter.trees(TREES, False)),
     ):
         try:
-            traced = _traced_bytes(build())
-            rss = _rss_delta(build())
-            memos = build().memos
-        except NotExpressible as exc:
-            out[name] = {"error": f"n/a: {exc}"}
+            with limit(SHAPE_LIMIT):
+                graph = build()
+                rss = _rss_delta(graph)
+                memos = graph.memos
+                traced = _traced_bytes(build())
+        except (ShapeTimeout, NotExpressible, RecursionError) as exc:
+            out[name] = {"error": _failure(exc)}
             continue
         out[name] = metric(traced / memos, "B/memo", rss_per_memo=rss / memos, memos=memos)
     return out
@@ -274,9 +306,7 @@ def timed_collect(generation: int = 2) -> float:
 
 GROUPS: dict[str, Callable[[ModuleType, bool], dict[str, Result]]] = {
     "cached": group_cached,
-    "cold": group_cold,
-    "verify": group_verify,
-    "changed": group_changed,
+    "graphs": group_graphs,
     "durability": group_durability,
     "cutoff": group_cutoff,
     "memory": group_memory,

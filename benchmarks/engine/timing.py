@@ -47,14 +47,14 @@ def interleaved(
     """Median of ``repeats`` samples of each variant, measured round-robin.
 
     Each variant is a zero-argument callable returning one sample. Stops early (after
-    at least 3 rounds) when ``budget_s`` is spent, so a slow peer cannot stall the run.
+    at least one round) when ``budget_s`` is spent, so a slow peer cannot stall the run.
     """
     samples: dict[str, list[float]] = {name: [] for name in variants}
     deadline = time.monotonic() + budget_s
-    for round_ in range(repeats):
+    for _ in range(repeats):
         for name, sample in variants.items():
             samples[name].append(sample())
-        if round_ >= 2 and time.monotonic() > deadline:
+        if time.monotonic() > deadline:
             break
     return {name: median(values) for name, values in samples.items()}
 
@@ -82,9 +82,9 @@ def repeat_ns(
     """Median time of ``run(prepare())`` over ``repeats`` (``prepare`` is not timed)."""
     samples: list[float] = []
     deadline = time.monotonic() + budget_s
-    for i in range(repeats):
+    for _ in range(repeats):
         state = prepare()
         samples.append(timed_ns(lambda state=state: run(state)))
-        if i >= 2 and time.monotonic() > deadline:
+        if time.monotonic() > deadline:
             break
     return median(samples)
