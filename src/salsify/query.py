@@ -177,18 +177,23 @@ def _generate(ingredient: QueryIngredient, fn: Callable[..., Any]) -> None:
         unpack = f"{', '.join(names)}, = _s_key"
     signature = ", ".join([db_name, *positional, *(["*", *keyword_only] if keyword_only else [])])
     call = ", ".join(["_s_db", *positional, *(f"{k}={k}" for k in keyword_only)])
+    # The cold call is made after the ``except`` block, never inside it: a call made
+    # while the KeyError is being handled would run the whole query (and every query it
+    # calls) with that exception as context, each nested miss chaining onto the last;
+    # CPython walks that chain on every raise, so a 10,000-query chain went quadratic.
     source = f"""
 def {fn.__name__}({signature}):
     try:
         _s_memo = {db_name}._memos[_s_index][{key}]
     except Exception:
-        return _s_fetch_cold(_s_ingredient, {db_name}, {key})
-    if _s_memo.verified_at == {db_name}._hot_rev:
-        if {db_name}._in_query:
-            _s_top = {db_name}._local.top
-            if _s_top is not None:
-                _s_top.deps.append(_s_memo)
-        return _s_memo.value
+        pass
+    else:
+        if _s_memo.verified_at == {db_name}._hot_rev:
+            if {db_name}._in_query:
+                _s_top = {db_name}._local.top
+                if _s_top is not None:
+                    _s_top.deps.append(_s_memo)
+            return _s_memo.value
     return _s_fetch_cold(_s_ingredient, {db_name}, {key})
 
 def _s_execute(_s_db, _s_key, _s_old):
