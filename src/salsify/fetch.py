@@ -99,6 +99,8 @@ def _fetch(
             elif would_deadlock(db, claim, me):
                 raise _cycle(ingredient, db, key, across_threads=True)
             else:
+                if claim.done is None:
+                    claim.done = threading.Event()
                 db._waiting[me] = claim
         if claim.owner != me:
             _wait(db, ingredient, key, claim, me)
@@ -121,14 +123,18 @@ def _fetch(
         finally:
             with db._lock:
                 del state.claims[key]
-            claim.done.set()
+                done = claim.done  # read under the lock: a waiter creates it under it
+            if done is not None:
+                done.set()
 
 
 def _wait(db: Database, ingredient: QueryIngredient, key: Any, claim: Claim, me: int) -> None:
+    done = claim.done
+    assert done is not None  # created by _fetch before it let go of the lock
     if db._listeners:
         db._emit(Blocked(ingredient.wrapper, ingredient.args_of(key), claim.owner))
     try:
-        while not claim.done.wait(0.05):
+        while not done.wait(0.05):
             if db._cancel_requested and db._local.top is not None:
                 raise Cancelled(f"cancelled while waiting for {ingredient.describe_call(key)}")
     finally:
@@ -168,11 +174,24 @@ def _unhashable(ingredient: QueryIngredient, key: Any) -> TypeError:
     return TypeError(f"query {ingredient.name}: arguments {args!r} are unhashable")
 
 
+# type -> does it carry ``__salsify_owned__`` (inputs, interned)? Cached because
+# ``getattr(int, "__salsify_owned__", False)`` raises and formats an AttributeError
+# internally, which made this check cost more than executing a small query.
+_owned_types: dict[type, bool] = {}
+
+
+def _is_owned_type(cls: type) -> bool:
+    owned = _owned_types.get(cls)
+    if owned is None:
+        owned = _owned_types[cls] = bool(getattr(cls, "__salsify_owned__", False))
+    return owned
+
+
 def _check_owned_arguments(ingredient: QueryIngredient, db: Database, key: Any) -> None:
     """Inputs and interned values passed as arguments must belong to ``db``."""
     for name, value in zip(ingredient.param_names, ingredient.args_of(key), strict=True):
         for item in value if type(value) is tuple else (value,):
-            owner = getattr(type(item), "__salsify_owned__", False) and item._db
+            owner = _is_owned_type(type(item)) and item._db
             if owner and owner is not db:
                 raise MisuseError(
                     f"query {ingredient.name}: argument {name!r} is {item!r}, which belongs "
