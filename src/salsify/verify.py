@@ -12,7 +12,8 @@ recursion, so a chain of any length verifies under the default recursion limit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from salsify.events import Validated
 from salsify.memo import Cell, Memo
@@ -37,55 +38,75 @@ def deep_verify(db: Database, root: Memo) -> bool:
         return True
 
     # Hot loop: written with locals and without helper calls on the common branches.
-    memos: list[Memo] = [root]
-    positions: list[int] = [0]
-    on_stack: set[int] = {id(root)}
-    while memos:
-        memo = memos[-1]
-        i = positions[-1]
-        deps = memo.deps
-        verified_at = memo.verified_at
-        n = len(deps)
+    # The memo being decided keeps an iterator over its deps; a suspended parent is a
+    # (memo, deps iterator, verified_at) frame that resumes exactly where it stopped,
+    # so nothing is re-read when a child returns. Validations are inlined (the
+    # counters and the event of ``_validated``).
+    states = db._states
+    listeners = db._listeners
+    stack: list[tuple[Memo, Iterator[Any], int]] = []
+    on_stack: set[Memo] = {root}  # Memo keeps identity hashing: a cheap membership test
+    memo = root
+    deps: Iterator[Any] = iter(root.deps)
+    verified_at = root.verified_at
+    while True:
+        descended = False
         stale = False
-        descend: Memo | None = None
-        while i < n:
-            dep = deps[i]
+        for dep in deps:
             if dep.__class__ is Cell:
                 if dep.changed_at > verified_at:
                     stale = True
                     break
-            else:
-                if dep.verified_at != revision:
-                    if last_changed[dep.durability] <= dep.verified_at:
-                        _validated(db, dep, revision, deep=False)
-                    elif id(dep) in on_stack:
-                        # A dependency cycle recorded by fixpoint iteration: its members
-                        # are being decided by this very walk; the others decide it.
-                        i += 1
-                        continue
-                    else:
-                        descend = dep
-                        break
-                if dep.changed_at > verified_at:
-                    stale = True
+                continue
+            if dep.verified_at != revision:
+                if last_changed[dep.durability] <= dep.verified_at:
+                    dep.verified_at = revision
+                    states[dep.ingredient.index].validations_shallow += 1
+                    if listeners:
+                        _emit_validated(db, dep, deep=False)
+                elif dep in on_stack:
+                    # A dependency cycle recorded by fixpoint iteration: its members
+                    # are being decided by this very walk; the others decide it.
+                    continue
+                else:
+                    stack.append((memo, deps, verified_at))
+                    on_stack.add(dep)
+                    memo = dep
+                    deps = iter(memo.deps)
+                    verified_at = memo.verified_at
+                    descended = True
                     break
-            i += 1
-        if descend is not None:
-            positions[-1] = i
-            memos.append(descend)
-            positions.append(0)
-            on_stack.add(id(descend))
+            if dep.changed_at > verified_at:
+                stale = True
+                break
+        if descended:
             continue
-        memos.pop()
-        positions.pop()
-        on_stack.discard(id(memo))
-        if stale:
-            if not memos:
-                return False
-            refresh_stale(db, memo)
-        else:
-            _validated(db, memo, revision, deep=True)
-    return True
+        # ``memo`` is decided (stale, or none of its deps changed). Hand it to its
+        # parent, which is stale in turn when the child changed after the parent's
+        # verification; otherwise the parent resumes its own deps.
+        while True:
+            on_stack.discard(memo)
+            if stale:
+                if not stack:
+                    return False
+                refresh_stale(db, memo)
+            else:
+                memo.verified_at = revision
+                states[memo.ingredient.index].validations_deep += 1
+                if listeners:
+                    _emit_validated(db, memo, deep=True)
+                if not stack:
+                    return True
+            child = memo
+            memo, deps, verified_at = stack.pop()
+            stale = child.changed_at > verified_at
+            if not stale:
+                break
+
+
+def _emit_validated(db: Database, memo: Memo, *, deep: bool) -> None:
+    ingredient = memo.ingredient
+    db._emit(Validated(ingredient.wrapper, ingredient.args_of(memo.key), deep))
 
 
 def _validated(db: Database, memo: Memo, revision: int, *, deep: bool) -> None:
