@@ -69,13 +69,26 @@ def deep_verify(db: Database, root: Memo) -> bool:
                     # are being decided by this very walk; the others decide it.
                     continue
                 else:
-                    stack.append((memo, deps, verified_at))
-                    on_stack.add(dep)
-                    memo = dep
-                    deps = iter(memo.deps)
-                    verified_at = memo.verified_at
-                    descended = True
-                    break
+                    # Leaf queries (reading only inputs) are most memos of a typical
+                    # graph: when every dep is an unchanged cell, decide the memo here
+                    # without pushing a frame; otherwise descend into it.
+                    dep_verified_at = dep.verified_at
+                    for read in dep.deps:
+                        if read.__class__ is not Cell or read.changed_at > dep_verified_at:
+                            stack.append((memo, deps, verified_at))
+                            on_stack.add(dep)
+                            memo = dep
+                            deps = iter(memo.deps)
+                            verified_at = dep_verified_at
+                            descended = True
+                            break
+                    else:
+                        dep.verified_at = revision
+                        states[dep.ingredient.index].validations_deep += 1
+                        if listeners:
+                            _emit_validated(db, dep, deep=True)
+                    if descended:
+                        break
             if dep.changed_at > verified_at:
                 stale = True
                 break
