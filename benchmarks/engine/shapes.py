@@ -69,7 +69,7 @@ def group_cached(adapter: ModuleType, quick: bool) -> dict[str, Result]:
     base = baselines.samplers()
     variants = {**{f"base:{k}": v for k, v in base.items()}, **subjects}
     with limit(SHAPE_LIMIT * 2):
-        medians = interleaved(variants, 5 if quick else 21, budget_s=BUDGET * 2)
+        medians = interleaved(variants, 5 if quick else 61, budget_s=BUDGET * 2)
     out: dict[str, Result] = {}
     for name in ("plain_1", "cache_1", "plain_3", "cache_3", "cache_method_1"):
         out[f"baseline_{name}"] = metric(medians[f"base:{name}"], "ns/call")
