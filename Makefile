@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,python]'
 	touch $(STAMP)
 
 lint: $(STAMP)
@@ -41,6 +41,11 @@ $(BENCH_STAMP): pyproject.toml
 
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m benchmarks --json $(BENCH_VENV)/results.json
+
+# The main job: the checker on a copy of this Python's standard library, cold, cached
+# and after three scripted edits.
+demo: $(STAMP)
+	$(BIN)/python -m salsify.python.demo
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -5,6 +5,8 @@ and their arguments; each write starts a new revision, and a call in a later rev
 re-executes only what a changed input actually reaches.
 """
 
+from salsify import aio
+from salsify.accumulator import Accumulator, accumulated
 from salsify.database import Database
 from salsify.durability import Durability
 from salsify.errors import Cancelled, CycleError, MisuseError, SalsifyError
@@ -23,6 +25,7 @@ from salsify.interned import interned
 from salsify.query import query
 
 __all__ = [
+    "Accumulator",
     "Backdated",
     "Blocked",
     "CancellationRequested",
@@ -37,6 +40,8 @@ __all__ = [
     "MisuseError",
     "SalsifyError",
     "Validated",
+    "accumulated",
+    "aio",
     "field",
     "input",
     "interned",

@@ -44,3 +44,16 @@ def _same_fingerprint(old: EvictedValue, new: Any) -> bool:
     from salsify.fingerprint import fingerprint
 
     return fingerprint(new) == old.fingerprint
+
+
+def values_equal_plain(ingredient: QueryIngredient, old: Any, new: Any) -> bool:
+    """The query's equality on two plain values (no memo, no eviction)."""
+    eq = ingredient.eq
+    if eq is None:
+        if old is new:
+            return True
+        try:
+            return bool(old == new)
+        except Exception:
+            return False
+    return bool(eq(old, new))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from salsify.durability import LEVELS, Durability
@@ -12,6 +13,7 @@ from salsify.events import CancellationRequested, Event, EventCallback, Subscrip
 from salsify.memo import ActiveQuery, Cell, Memo
 
 if TYPE_CHECKING:
+    from salsify.introspect import Graph, QueryStats, Why
     from salsify.query import QueryIngredient
     from salsify.sync import Claim
 
@@ -31,7 +33,9 @@ class QueryState:
         "evicted",
         "evictions",
         "executions",
+        "hits",
         "ingredient",
+        "lru",
         "memos",
         "validations_deep",
         "validations_shallow",
@@ -44,6 +48,8 @@ class QueryState:
         # but still referenced by their readers' dependency tuples.
         self.evicted: dict[Any, Memo] = {}
         self.claims: dict[Any, Claim] = {}
+        self.lru: OrderedDict[Any, None] | None = None  # recency, for ``lru=`` queries
+        self.hits = 0
         self.executions = 0
         self.validations_shallow = 0
         self.validations_deep = 0
@@ -81,9 +87,20 @@ class Database:
         self._write_pending = 0
         self._cancel_requested = False
         self._waiting: dict[int, Claim] = {}  # thread -> claim it waits on
+        self._cancelled_threads: set[int] = set()  # calls cancelled one by one (asyncio)
         self._inputs_by_key: dict[type, dict[tuple[Any, ...], Any]] = {}
         self._input_key_cells: dict[type, Cell] = {}
         self._interned: dict[tuple[Any, ...], Any] = {}
+        # Fixpoint cycle units: member memo -> head memo, head memo -> members.
+        self._cycle_units: dict[Memo, Memo] = {}
+        self._cycle_members: dict[Memo, tuple[Memo, ...]] = {}
+        # Why a memo last re-executed: memo -> (dependency that changed, revision).
+        self._why: dict[Memo, tuple[Any, int]] = {}
+        self._count_hits = False
+        # Memos whose verification met an error below them in ``_rerun_revision``:
+        # they re-execute (once) so the error travels through their bodies.
+        self._rerun_revision = 0
+        self._rerun: set[Memo] = set()
 
     # -- memo tables -------------------------------------------------------------------
 
@@ -143,9 +160,15 @@ class Database:
                 self._write_pending -= 1
                 if not self._write_pending:
                     self._cancel_requested = False
-                    self._hot_rev = self._revision
+                    self._reset_hot_rev()
                 self._cond.notify_all()
         return revision
+
+    def _reset_hot_rev(self) -> None:
+        # -1 sends every call through the cold path: there hits are counted, and
+        # cancellation is noticed at the next query call even when it would be a hit.
+        slow = self._count_hits or self._cancel_requested or self._cancelled_threads
+        self._hot_rev = -1 if slow else self._revision
 
     def _check_not_in_query(self, what: str) -> None:
         top = self._local.top
@@ -161,7 +184,7 @@ class Database:
         if self._running == 0:
             return
         self._cancel_requested = True
-        self._hot_rev = -1
+        self._reset_hot_rev()
         if self._listeners:
             self._emit(CancellationRequested(self._revision + 1))
         while self._running:
@@ -191,12 +214,35 @@ class Database:
                 self._cond.notify_all()
 
     def unwind_if_cancelled(self) -> None:
-        """Raise ``Cancelled`` if a write waits for this thread's queries to unwind.
+        """Raise ``Cancelled`` if this thread's query should unwind.
 
-        Long query bodies call this between steps so that a write is not held up.
+        That is when a write from another thread waits for running queries, or when the
+        call running on this thread was cancelled (``salsify.aio``). Long query bodies
+        call this between steps so that a write is not held up.
         """
-        if self._cancel_requested and self._local.top is not None:
-            raise Cancelled("a write is waiting for this query to unwind")
+        if self._local.top is not None:
+            self._raise_if_cancelled()
+
+    def _raise_if_cancelled(self) -> None:
+        if self._cancel_requested:
+            raise Cancelled("a write is waiting for running queries to unwind")
+        if self._cancelled_threads and threading.get_ident() in self._cancelled_threads:
+            raise Cancelled("the call running on this thread was cancelled")
+
+    def _raise_if_cancelled_thread(self) -> None:
+        if threading.get_ident() in self._cancelled_threads:
+            raise Cancelled("the call running on this thread was cancelled")
+
+    def _cancel_thread(self, ident: int) -> None:
+        """Cancel the call running on thread ``ident`` at its next query call."""
+        with self._lock:
+            self._cancelled_threads.add(ident)
+            self._reset_hot_rev()
+
+    def _uncancel_thread(self, ident: int) -> None:
+        with self._lock:
+            self._cancelled_threads.discard(ident)
+            self._reset_hot_rev()
 
     # -- events --------------------------------------------------------------------------
 
@@ -208,3 +254,38 @@ class Database:
     def _emit(self, event: Event) -> None:
         for callback in tuple(self._listeners):
             callback(event)
+
+    # -- eviction and introspection --------------------------------------------------------
+
+    def evict(self, query: Callable[..., Any] | None = None) -> int:
+        """Drop memo values of ``query`` (or all queries), keeping dependency records.
+
+        Returns the number of values dropped. The next call recomputes only if needed,
+        and a recomputed equal value is backdated, so readers do not re-execute.
+        """
+        from salsify.eviction import evict
+
+        return evict(self, query)
+
+    def count_hits(self, enabled: bool = True) -> None:
+        """Count cached hits in ``stats()``. Costs speed: every call takes the cold path."""
+        self._count_hits = enabled
+        self._reset_hot_rev()
+
+    def stats(self) -> dict[str, QueryStats]:
+        """Per query (by qualified name): executions, hits, validations, memos, bytes."""
+        from salsify.introspect import stats
+
+        return stats(self)
+
+    def why(self, query: Callable[..., Any], *args: Any) -> Why:
+        """Explain the last re-execution of ``query(db, *args)`` down to an input write."""
+        from salsify.introspect import why
+
+        return why(self, query, args)
+
+    def graph(self, query: Callable[..., Any], *args: Any) -> Graph:
+        """The dependency graph below the memo of ``query(db, *args)`` (see ``to_dot``)."""
+        from salsify.introspect import graph
+
+        return graph(self, query, args)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from salsify.accumulator import fold_pushes
 from salsify.backdate import values_equal
+from salsify.cycles import forget_unit, head_finished, participant_finished, reset_participants
 from salsify.durability import Durability
 from salsify.events import Backdated, Executed
+from salsify.eviction import lru_inserted
 from salsify.memo import ActiveQuery, Memo
 
 if TYPE_CHECKING:
@@ -50,9 +53,13 @@ def begin(ingredient: QueryIngredient, db: Database, key: Any) -> ActiveQuery:
         db._in_query += 1
     local.top = frame
     db._states[ingredient.index].executions += 1
-    if db._listeners:
-        db._emit(Executed(ingredient.wrapper, ingredient.args_of(key)))
     return frame
+
+
+def announce(db: Database, frame: ActiveQuery) -> None:
+    """Emit ``Executed`` (inside the executor's try: a raising listener unwinds cleanly)."""
+    ingredient = frame.ingredient
+    db._emit(Executed(ingredient.wrapper, ingredient.args_of(frame.key)))
 
 
 def abort(db: Database, frame: ActiveQuery) -> None:
@@ -61,6 +68,8 @@ def abort(db: Database, frame: ActiveQuery) -> None:
     db._local.top = parent
     with db._lock:
         db._in_query -= 1
+    if frame.cycle is not None:
+        reset_participants(db, frame.cycle)
     if parent is not None:
         # A parent that catches the exception still depends on what led to it.
         parent.deps.extend(frame.deps)
@@ -79,32 +88,48 @@ def finish(db: Database, frame: ActiveQuery, value: Any, old: Memo | None) -> Me
             changed_at = dep.changed_at
         if dep.durability < durability:
             durability = dep.durability
-    pushed = frame.pushed
+    pushed = None if frame.pushed is None else fold_pushes(reads, frame.pushed)
     ingredient = frame.ingredient
+    key = frame.key
     revision = db._revision
     state = db._states[ingredient.index]
+    if old is None and frame.cycle is not None:
+        old = frame.cycle.head_memo
     if old is None:
-        memo = Memo(ingredient, frame.key, value, revision, changed_at, durability, deps, pushed)
-        state.memos[frame.key] = memo
-        return memo
-    if (
-        durability >= old.durability
-        and values_equal(ingredient, old, value)
-        and old.accumulated == pushed
-    ):
-        changed_at = old.changed_at
-        state.backdates += 1
-        if db._listeners:
-            db._emit(Backdated(ingredient.wrapper, ingredient.args_of(frame.key)))
+        memo = Memo(ingredient, key, value, revision, changed_at, durability, deps, pushed)
+        state.memos[key] = memo
     else:
-        changed_at = revision
-    old.value = value
-    old.deps = deps
-    old.durability = durability
-    old.changed_at = changed_at
-    old.accumulated = pushed
-    old.verified_at = revision  # last: the hot path trusts ``value`` once this matches
-    if state.memos.get(frame.key) is not old:
-        state.evicted.pop(frame.key, None)
-        state.memos[frame.key] = old
-    return old
+        memo = old
+        backdated = (
+            durability >= old.durability
+            and values_equal(ingredient, old, value)
+            and old.accumulated == pushed
+        )
+        if backdated:
+            changed_at = old.changed_at
+            state.backdates += 1
+        else:
+            changed_at = revision
+        old.value = value
+        old.deps = deps
+        old.durability = durability
+        old.changed_at = changed_at
+        old.accumulated = pushed
+        old.verified_at = revision  # last: the hot path trusts ``value`` once this matches
+        if state.memos.get(key) is not old:
+            state.evicted.pop(key, None)
+            state.memos[key] = old
+        if db._cycle_units:
+            db._cycle_units.pop(old, None)
+            if old in db._cycle_members:
+                forget_unit(db, old)
+        if backdated and db._listeners:
+            db._emit(Backdated(ingredient.wrapper, ingredient.args_of(key)))
+    if frame.head is not None:
+        if frame.cycle is not None:
+            head_finished(db, frame, memo)
+        else:
+            participant_finished(frame, memo)
+    if ingredient.lru is not None:
+        lru_inserted(db, state, memo)
+    return memo

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from salsify.backdate import EvictedValue
 from salsify.errors import Cancelled, CycleError, MisuseError
 from salsify.events import Blocked, CycleDetected
 from salsify.sync import Claim, cycle_participants, would_deadlock
@@ -20,9 +21,20 @@ if TYPE_CHECKING:
     from salsify.query import QueryIngredient
 
 
+class Provisional:
+    """The answer to a re-entrant call of a fixpoint head: its provisional value."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 def fetch_cold(ingredient: QueryIngredient, db: Database, key: Any) -> Any:
     """Return the value of the call, recording it as a dependency of the running query."""
-    memo = fetch_memo(ingredient, db, key)
+    memo: Any = fetch_memo(ingredient, db, key)
+    if memo.__class__ is Provisional:
+        return memo.value  # the head's memo is already recorded as the dependency
     top = db._local.top
     if top is not None:
         top.deps.append(memo)
@@ -58,13 +70,15 @@ def fetch_memo(ingredient: QueryIngredient, db: Database, key: Any) -> Memo:
     if db._local.top is None:
         # A top-level call: register it so that a write from another thread waits for it
         # (and a write already waiting is applied first).
+        if db._cancelled_threads:
+            db._raise_if_cancelled_thread()
         db._enter()
         try:
             return _fetch(ingredient, db, state, key, memo, False)
         finally:
             db._exit()
-    if db._cancel_requested:
-        raise Cancelled(f"cancelled before {ingredient.describe_call(key)}: a write is waiting")
+    if db._hot_rev < 0:
+        db._raise_if_cancelled()
     return _fetch(ingredient, db, state, key, memo, False)
 
 
@@ -82,6 +96,7 @@ def _fetch(
     memo: Memo | None,
     known_stale: bool,
 ) -> Memo:
+    from salsify.cycles import verify_unit
     from salsify.verify import deep_verify
 
     me = threading.get_ident()
@@ -89,21 +104,36 @@ def _fetch(
     while True:
         revision = db._revision
         if memo is not None and memo.verified_at == revision and state.memos.get(key) is memo:
+            state.hits += 1
             return memo
+        if memo is not None and db._cycle_units and stale_at != revision:
+            head = db._cycle_units.get(memo)
+            if head is not None:
+                # A member of a fixpoint cycle is verified with its whole unit.
+                verify_unit(db, head)
+                memo = state.memos.get(key) or state.evicted.get(key)
+                if memo is not None and memo.verified_at == revision:
+                    continue
         with db._lock:
             claim = state.claims.get(key)
             if claim is None:
                 claim = state.claims[key] = Claim(me)
             elif claim.owner == me:
-                raise _cycle(ingredient, db, key)
+                claim = None
             elif would_deadlock(db, claim, me):
                 raise _cycle(ingredient, db, key, across_threads=True)
             else:
                 if claim.done is None:
                     claim.done = threading.Event()
                 db._waiting[me] = claim
+        if claim is None:
+            return _reentered(ingredient, db, key)  # type: ignore[return-value]
         if claim.owner != me:
             _wait(db, ingredient, key, claim, me)
+            if claim.error is not None:
+                # The owner failed: errors are not memoized, but a waiter shares the
+                # owner's attempt, as if it had made the call itself.
+                raise claim.error
             memo = state.memos.get(key)
             if memo is None:
                 memo = state.evicted.get(key)
@@ -118,8 +148,15 @@ def _fetch(
                     return memo
             elif memo is not None and memo.verified_at == revision and state.memos.get(key) is memo:
                 return memo  # another thread refreshed it while we waited for the lock
+            if memo is not None and memo.value.__class__ is EvictedValue:
+                db._why.setdefault(memo, (_EVICTED, revision))
             result: Memo = ingredient.execute(db, key, memo)
             return result
+        except Cancelled:
+            raise  # a waiter takes over and computes it
+        except BaseException as error:
+            claim.error = error
+            raise
         finally:
             with db._lock:
                 del state.claims[key]
@@ -128,20 +165,40 @@ def _fetch(
                 done.set()
 
 
+_EVICTED = "its value had been evicted"
+
+
+def _reentered(ingredient: QueryIngredient, db: Database, key: Any) -> Provisional:
+    """This thread re-entered a call it is running: a fixpoint step or a CycleError."""
+    from salsify.cycles import enter_cycle
+
+    frames = cycle_participants(db._local.top, ingredient, key)
+    head = frames[0] if frames else None
+    if (
+        head is not None
+        and head.ingredient is ingredient
+        and head.key == key
+        and ingredient.cycle_initial is not None
+    ):
+        return Provisional(enter_cycle(db, ingredient, key, frames))
+    raise _cycle(ingredient, db, key)
+
+
 def _wait(db: Database, ingredient: QueryIngredient, key: Any, claim: Claim, me: int) -> None:
     done = claim.done
     assert done is not None  # created by _fetch before it let go of the lock
     if db._listeners:
         db._emit(Blocked(ingredient.wrapper, ingredient.args_of(key), claim.owner))
     try:
-        while not done.wait(0.05):
-            if db._cancel_requested and db._local.top is not None:
-                raise Cancelled(f"cancelled while waiting for {ingredient.describe_call(key)}")
+        # Wake up now and then: a write may want this thread to unwind meanwhile.
+        while not done.wait(0.02):
+            if db._hot_rev < 0 and db._local.top is not None:
+                db._raise_if_cancelled()
     finally:
         with db._lock:
             db._waiting.pop(me, None)
-    if db._cancel_requested and db._local.top is not None:
-        raise Cancelled(f"cancelled after waiting for {ingredient.describe_call(key)}")
+    if db._hot_rev < 0 and db._local.top is not None:
+        db._raise_if_cancelled()
 
 
 def _cycle(
@@ -188,12 +245,18 @@ def _is_owned_type(cls: type) -> bool:
 
 
 def _check_owned_arguments(ingredient: QueryIngredient, db: Database, key: Any) -> None:
-    """Inputs and interned values passed as arguments must belong to ``db``."""
+    """Inputs and interned values passed as arguments (or inside tuples and frozensets
+    of arguments) must belong to ``db``: reads of another database's inputs would not
+    be tracked here."""
     for name, value in zip(ingredient.param_names, ingredient.args_of(key), strict=True):
-        for item in value if type(value) is tuple else (value,):
-            owner = _is_owned_type(type(item)) and item._db
-            if owner and owner is not db:
+        pending = [value]
+        while pending:
+            item = pending.pop()
+            kind = type(item)
+            if kind is tuple or kind is frozenset:
+                pending.extend(item)
+            elif _is_owned_type(kind) and item._db is not db:
                 raise MisuseError(
-                    f"query {ingredient.name}: argument {name!r} is {item!r}, which belongs "
-                    "to another database"
+                    f"query {ingredient.name}: argument {name!r} holds {item!r}, which "
+                    "belongs to another database"
                 )

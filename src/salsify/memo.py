@@ -28,7 +28,8 @@ class Cell:
         self.field = field
 
     def describe(self) -> str:
-        return f"{self.owner!r}.{self.field}"
+        owner = self.owner if isinstance(self.owner, str) else repr(self.owner)
+        return f"{owner}.{self.field}"
 
 
 class Memo:
@@ -83,10 +84,13 @@ class ActiveQuery:
     """The frame of a query body that is running on some thread.
 
     ``deps`` collects reads in order (duplicates allowed; folded when the body returns);
-    ``pushed`` collects accumulator pushes, lazily created.
+    ``pushed`` collects accumulator pushes as (accumulator, value, read count at the push),
+    lazily created. ``head`` is the frame of the innermost fixpoint cycle this frame runs
+    under (its memo is provisional until that head converges); ``cycle`` is set on a
+    frame that is itself a cycle head.
     """
 
-    __slots__ = ("deps", "depth", "ingredient", "key", "parent", "pushed")
+    __slots__ = ("cycle", "deps", "depth", "head", "ingredient", "key", "parent", "pushed")
 
     def __init__(
         self, ingredient: QueryIngredient, key: Any, parent: ActiveQuery | None, depth: int
@@ -96,4 +100,6 @@ class ActiveQuery:
         self.parent = parent
         self.depth = depth
         self.deps: list[Any] = []
-        self.pushed: list[tuple[Any, Any]] | None = None
+        self.pushed: list[tuple[Any, Any, int]] | None = None
+        self.head: ActiveQuery | None = None if parent is None else parent.head
+        self.cycle: Any = None

@@ -163,6 +163,9 @@ def _generate(ingredient: QueryIngredient, fn: Callable[..., Any]) -> None:
     """
     from salsify import execute as ex
     from salsify import fetch
+    from salsify.accumulator import Accumulator, accumulated
+    from salsify.cycles import iterate_again
+    from salsify.eviction import lru_touch as touch_lru
 
     db_name, positional, keyword_only = _parameters(fn)
     names = positional + keyword_only
@@ -177,18 +180,20 @@ def _generate(ingredient: QueryIngredient, fn: Callable[..., Any]) -> None:
         unpack = f"{', '.join(names)}, = _s_key"
     signature = ", ".join([db_name, *positional, *(["*", *keyword_only] if keyword_only else [])])
     call = ", ".join(["_s_db", *positional, *(f"{k}={k}" for k in keyword_only)])
-    # The cold call is made after the ``except`` block, never inside it: a call made
-    # while the KeyError is being handled would run the whole query (and every query it
-    # calls) with that exception as context, each nested miss chaining onto the last;
-    # CPython walks that chain on every raise, so a 10,000-query chain went quadratic.
+    py_name = fn.__name__ if fn.__name__.isidentifier() else "_s_query"
+    lru_touch = f"\n            _s_lru_touch({db_name}, _s_index, {key})" if ingredient.lru else ""
+    # try/except/else: the miss path leaves the ``except`` block before calling the
+    # cold path, so user exceptions are not chained to an engine KeyError (and nested
+    # first executions do not build a context chain that CPython walks on every raise,
+    # which made cold 10,000-query chains quadratic).
     source = f"""
-def {fn.__name__}({signature}):
+def {py_name}({signature}):
     try:
         _s_memo = {db_name}._memos[_s_index][{key}]
     except Exception:
         pass
     else:
-        if _s_memo.verified_at == {db_name}._hot_rev:
+        if _s_memo.verified_at == {db_name}._hot_rev:{lru_touch}
             if {db_name}._in_query:
                 _s_top = {db_name}._local.top
                 if _s_top is not None:
@@ -200,7 +205,12 @@ def _s_execute(_s_db, _s_key, _s_old):
     {unpack}
     _s_frame = _s_begin(_s_ingredient, _s_db, _s_key)
     try:
-        _s_value = _s_fn({call})
+        if _s_db._listeners:
+            _s_announce(_s_db, _s_frame)
+        while True:
+            _s_value = _s_fn({call})
+            if _s_frame.cycle is None or not _s_iterate_again(_s_db, _s_frame, _s_value):
+                break
     except BaseException:
         _s_abort(_s_db, _s_frame)
         raise
@@ -214,10 +224,14 @@ def _s_execute(_s_db, _s_key, _s_old):
         "_s_begin": ex.begin,
         "_s_abort": ex.abort,
         "_s_finish": ex.finish,
+        "_s_announce": ex.announce,
+        "_s_iterate_again": iterate_again,
+        "_s_lru_touch": touch_lru,
     }
     filename = f"<salsify query {fn.__qualname__} #{next(_counter)}>"
     exec(compile(source, filename, "exec"), namespace)
-    wrapper = namespace[fn.__name__]
+    wrapper = namespace[py_name]
+    wrapper.__name__ = fn.__name__
     wrapper.__defaults__ = fn.__defaults__
     wrapper.__kwdefaults__ = fn.__kwdefaults__
     for attr in ("__module__", "__qualname__", "__doc__", "__annotations__"):
@@ -225,6 +239,11 @@ def _s_execute(_s_db, _s_key, _s_old):
     wrapper.__dict__.update(getattr(fn, "__dict__", {}))
     wrapper.__wrapped__ = fn
     wrapper.__salsify_query__ = ingredient
+
+    def accumulated_of(accumulator: Accumulator[Any], db: Any, *args: Any) -> list[Any]:
+        return accumulated(wrapper, accumulator, db, *args)
+
+    wrapper.accumulated = accumulated_of
     ingredient.wrapper = wrapper
     ingredient.execute = namespace["_s_execute"]
 

@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 
 
 class Claim:
-    __slots__ = ("done", "frame_depth", "owner")
+    """One thread's exclusive right to verify or execute one call.
+
+    ``error`` is set when the owner's execution raised (other than ``Cancelled``):
+    threads that waited for it raise the same error instead of starting over.
+    """
+
+    __slots__ = ("done", "error", "owner")
 
     def __init__(self, owner: int) -> None:
         self.owner = owner
@@ -29,7 +35,7 @@ class Claim:
         # more than the rest of a cold call (a Condition, a Lock, three caught
         # AttributeErrors).
         self.done: threading.Event | None = None
-        self.frame_depth = 0
+        self.error: BaseException | None = None
 
 
 def would_deadlock(db: Database, claim: Claim, me: int) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from salsify.errors import Cancelled
 from salsify.events import Validated
 from salsify.memo import Cell, Memo
 
@@ -29,8 +30,10 @@ def deep_verify(db: Database, root: Memo) -> bool:
     revision); False when it must be re-executed by the caller. Stale dependencies met
     on the way are re-executed here.
     """
+    from salsify.cycles import verify_unit
     from salsify.fetch import refresh_stale
 
+    units = db._cycle_units
     revision = db._revision
     last_changed = db._last_changed
     if last_changed[root.durability] <= root.verified_at:
@@ -46,52 +49,78 @@ def deep_verify(db: Database, root: Memo) -> bool:
     listeners = db._listeners
     stack: list[tuple[Memo, Iterator[Any], int]] = []
     on_stack: set[Memo] = {root}  # Memo keeps identity hashing: a cheap membership test
+    unresolved: set[Memo] = set()
+    rerun = db._rerun if db._rerun_revision == revision else None
     memo = root
     deps: Iterator[Any] = iter(root.deps)
     verified_at = root.verified_at
     while True:
         descended = False
         stale = False
-        for dep in deps:
-            if dep.__class__ is Cell:
+        cause: Any = _ERROR_BELOW
+        if rerun is not None and memo in rerun:
+            # Re-executing a dependency raised earlier in this revision: re-run.
+            stale = True
+            if memo.deps:
+                cause = memo.deps[0]
+        else:
+            for dep in deps:
+                if dep.__class__ is Cell:
+                    if dep.changed_at > verified_at:
+                        stale = True
+                        cause = dep
+                        break
+                    continue
+                if dep.verified_at != revision:
+                    if last_changed[dep.durability] <= dep.verified_at:
+                        dep.verified_at = revision
+                        states[dep.ingredient.index].validations_shallow += 1
+                        if listeners:
+                            _emit_validated(db, dep, deep=False)
+                    elif units and dep in units:
+                        verify_unit(db, units[dep])
+                    elif unresolved and dep in unresolved:
+                        stale = True
+                        cause = dep
+                        break
+                    elif dep in on_stack:
+                        # A dependency cycle recorded by fixpoint iteration: its members
+                        # are being decided by this very walk; the others decide it.
+                        continue
+                    else:
+                        # Leaf queries (reading only inputs) are most memos of a typical
+                        # graph: when every dep is an unchanged cell, decide the memo
+                        # here without pushing a frame; otherwise descend into it.
+                        dep_verified_at = dep.verified_at
+                        for read in dep.deps:
+                            if read.__class__ is not Cell or read.changed_at > dep_verified_at:
+                                stack.append((memo, deps, verified_at))
+                                on_stack.add(dep)
+                                memo = dep
+                                deps = iter(memo.deps)
+                                verified_at = dep_verified_at
+                                descended = True
+                                break
+                        else:
+                            if rerun is not None and dep in rerun:
+                                # Not decided here: the general path re-runs it.
+                                stack.append((memo, deps, verified_at))
+                                on_stack.add(dep)
+                                memo = dep
+                                deps = iter(memo.deps)
+                                verified_at = dep_verified_at
+                                descended = True
+                            else:
+                                dep.verified_at = revision
+                                states[dep.ingredient.index].validations_deep += 1
+                                if listeners:
+                                    _emit_validated(db, dep, deep=True)
+                        if descended:
+                            break
                 if dep.changed_at > verified_at:
                     stale = True
+                    cause = dep
                     break
-                continue
-            if dep.verified_at != revision:
-                if last_changed[dep.durability] <= dep.verified_at:
-                    dep.verified_at = revision
-                    states[dep.ingredient.index].validations_shallow += 1
-                    if listeners:
-                        _emit_validated(db, dep, deep=False)
-                elif dep in on_stack:
-                    # A dependency cycle recorded by fixpoint iteration: its members
-                    # are being decided by this very walk; the others decide it.
-                    continue
-                else:
-                    # Leaf queries (reading only inputs) are most memos of a typical
-                    # graph: when every dep is an unchanged cell, decide the memo here
-                    # without pushing a frame; otherwise descend into it.
-                    dep_verified_at = dep.verified_at
-                    for read in dep.deps:
-                        if read.__class__ is not Cell or read.changed_at > dep_verified_at:
-                            stack.append((memo, deps, verified_at))
-                            on_stack.add(dep)
-                            memo = dep
-                            deps = iter(memo.deps)
-                            verified_at = dep_verified_at
-                            descended = True
-                            break
-                    else:
-                        dep.verified_at = revision
-                        states[dep.ingredient.index].validations_deep += 1
-                        if listeners:
-                            _emit_validated(db, dep, deep=True)
-                    if descended:
-                        break
-            if dep.changed_at > verified_at:
-                stale = True
-                break
         if descended:
             continue
         # ``memo`` is decided (stale, or none of its deps changed). Hand it to its
@@ -100,9 +129,28 @@ def deep_verify(db: Database, root: Memo) -> bool:
         while True:
             on_stack.discard(memo)
             if stale:
+                db._why[memo] = (cause, revision)
                 if not stack:
                     return False
-                refresh_stale(db, memo)
+                try:
+                    refresh_stale(db, memo)
+                except Cancelled:
+                    raise
+                except Exception:
+                    # Its body raised, and errors are not memoized. Every reader on the
+                    # walk must now re-execute, so that the error travels through their
+                    # bodies (which may catch it) as in a from-scratch run. Marking them
+                    # makes each one's verification O(1) when the root's body calls
+                    # down again.
+                    if db._rerun_revision != revision:
+                        db._rerun_revision = revision
+                        db._rerun = set()
+                    db._rerun.update(frame[0] for frame in stack)
+                    return False
+                if memo.verified_at != revision:
+                    # It re-entered a fixpoint head running above this walk and only
+                    # got the provisional value: its readers here are stale.
+                    unresolved.add(memo)
             else:
                 memo.verified_at = revision
                 states[memo.ingredient.index].validations_deep += 1
@@ -112,7 +160,15 @@ def deep_verify(db: Database, root: Memo) -> bool:
                     return True
             child = memo
             memo, deps, verified_at = stack.pop()
-            stale = child.changed_at > verified_at
+            cause = child
+            if child.verified_at != revision:
+                if units and child in units:
+                    verify_unit(db, units[child])
+                    stale = child.changed_at > verified_at
+                else:
+                    stale = True  # unresolved (see above)
+            else:
+                stale = child.changed_at > verified_at
             if not stale:
                 break
 
@@ -120,6 +176,9 @@ def deep_verify(db: Database, root: Memo) -> bool:
 def _emit_validated(db: Database, memo: Memo, *, deep: bool) -> None:
     ingredient = memo.ingredient
     db._emit(Validated(ingredient.wrapper, ingredient.args_of(memo.key), deep))
+
+
+_ERROR_BELOW = "a dependency raised while being re-executed"
 
 
 def _validated(db: Database, memo: Memo, revision: int, *, deep: bool) -> None:

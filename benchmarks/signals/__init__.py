@@ -1,0 +1,1 @@
+"""Benchmarks of salsify.signals against other Python signal libraries (``python -m``)."""
