@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING, Any
 from salsify.durability import LEVELS, Durability
 from salsify.errors import Cancelled, MisuseError
 from salsify.events import CancellationRequested, Event, EventCallback, Subscription
-from salsify.memo import ActiveQuery, Cell, Memo
+from salsify.memo import ALL_INPUTS, ActiveQuery, Cell, Memo
+
+# Revisions remembered for the input-summary shortcut; a memo verified longer ago than
+# that is walked.
+_WRITTEN_LOG_LENGTH = 4096
 
 if TYPE_CHECKING:
     from salsify.introspect import Graph, QueryStats, Why
@@ -96,6 +100,10 @@ class Database:
         # Why a memo last re-executed: memo -> (dependency that changed, revision).
         self._why: dict[Memo, tuple[Any, int]] = {}
         self._count_hits = False
+        # (revision, union of the input bits written in it), for the input-summary
+        # shortcut of verification; and its per-revision cache.
+        self._written_log: list[tuple[int, int]] = [(1, 0)]
+        self._written_since: dict[int, int] = {}
         # Memos whose verification met an error below them in ``_rerun_revision``:
         # they re-execute (once) so the error travels through their bodies.
         self._rerun_revision = 0
@@ -128,10 +136,19 @@ class Database:
         return self._revision
 
     def synthetic_write(self, durability: Durability = Durability.LOW) -> None:
-        """Start a new revision as if an input of ``durability`` had changed."""
-        self._apply_write((), Durability(durability))
+        """Start a new revision as if an input of ``durability`` had changed.
 
-    def _apply_write(self, updates: Iterable[tuple[Cell, Any, int | None]], durability: int) -> int:
+        Which input is unknown, so no input summary vouches for any memo: every memo of
+        at most that durability is verified by walking its dependencies.
+        """
+        self._apply_write((), Durability(durability), ALL_INPUTS)
+
+    def _apply_write(
+        self,
+        updates: Iterable[tuple[Cell, Any, int | None]],
+        durability: int,
+        written: int = 0,
+    ) -> int:
         """Apply ``(cell, value, new durability or None)`` updates in one new revision.
 
         ``durability`` is the lowest level the revision counts at; each update also
@@ -151,9 +168,15 @@ class Database:
                     level = max(level, old, cell.durability)
                     cell.value = value
                     cell.changed_at = revision
+                    written |= cell.inputs
                 last_changed = self._last_changed
                 for d in range(level + 1):
                     last_changed[d] = revision
+                log = self._written_log
+                log.append((revision, written))
+                if len(log) > _WRITTEN_LOG_LENGTH:
+                    del log[: len(log) - _WRITTEN_LOG_LENGTH]
+                self._written_since = {}
                 self._revision = revision
             finally:
                 self._write_pending -= 1
@@ -162,6 +185,27 @@ class Database:
                     self._reset_hot_rev()
                 self._cond.notify_all()
         return revision
+
+    def _inputs_written_since(self, revision: int) -> int:
+        """Union of the input bits of every cell written after ``revision``.
+
+        Memoized per revision (most memos of a verification pass were verified in the
+        same earlier revision); beyond the log's reach, every bit.
+        """
+        found = self._written_since.get(revision)
+        if found is not None:
+            return found
+        log = self._written_log
+        mask = 0
+        if not log or log[0][0] > revision + 1:
+            mask = ALL_INPUTS
+        else:
+            for written_at, written in reversed(log):
+                if written_at <= revision:
+                    break
+                mask |= written
+        self._written_since[revision] = mask
+        return mask
 
     def _reset_hot_rev(self) -> None:
         # -1 sends every call through the cold path: there hits are counted, and

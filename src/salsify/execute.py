@@ -80,11 +80,13 @@ def finish(db: Database, frame: ActiveQuery, value: Any, old: Memo | None) -> Me
     deps = tuple(dict.fromkeys(reads)) if len(reads) > 1 else tuple(reads)
     changed_at = 0
     durability = _HIGH
+    inputs = 0
     for dep in deps:
         if dep.changed_at > changed_at:
             changed_at = dep.changed_at
         if dep.durability < durability:
             durability = dep.durability
+        inputs |= dep.inputs
     pushed = None if frame.pushed is None else fold_pushes(reads, frame.pushed)
     ingredient = frame.ingredient
     key = frame.key
@@ -93,7 +95,7 @@ def finish(db: Database, frame: ActiveQuery, value: Any, old: Memo | None) -> Me
     if old is None and frame.cycle is not None:
         old = frame.cycle.head_memo
     if old is None:
-        memo = Memo(ingredient, key, value, revision, changed_at, durability, deps, pushed)
+        memo = Memo(ingredient, key, value, revision, changed_at, durability, deps, pushed, inputs)
         state.memos[key] = memo
     else:
         memo = old
@@ -109,6 +111,7 @@ def finish(db: Database, frame: ActiveQuery, value: Any, old: Memo | None) -> Me
             changed_at = revision
         old.value = value
         old.deps = deps
+        old.inputs = inputs
         old.durability = durability
         old.changed_at = changed_at
         old.accumulated = pushed

@@ -36,6 +36,11 @@ def deep_verify(db: Database, root: Memo) -> bool:
     if last_changed[root.durability] <= root.verified_at:
         _validated(db, root, revision, deep=False)
         return True
+    written_since = db._written_since
+    if not root.inputs & db._inputs_written_since(root.verified_at):
+        # No cell below it was written since it was verified (its input summary).
+        _validated(db, root, revision, deep=False)
+        return True
 
     # Hot loop: written with locals and without helper calls on the common branches.
     # The memo being decided keeps an iterator over its deps; a suspended parent is a
@@ -76,6 +81,15 @@ def deep_verify(db: Database, root: Memo) -> bool:
                             _emit_validated(db, dep, deep=False)
                     elif units and dep in units:
                         verify_unit(db, units[dep])
+                    elif not dep.inputs & (
+                        written_since.get(dep.verified_at)
+                        or db._inputs_written_since(dep.verified_at)
+                    ):
+                        # Its input summary vouches for it: no walk below it.
+                        dep.verified_at = revision
+                        states[dep.ingredient.index].validations_shallow += 1
+                        if listeners:
+                            _emit_validated(db, dep, deep=False)
                     elif unresolved and dep in unresolved:
                         stale = True
                         cause = dep
@@ -149,6 +163,13 @@ def deep_verify(db: Database, root: Memo) -> bool:
                     # got the provisional value: its readers here are stale.
                     unresolved.add(memo)
             else:
+                # Its dependencies may have re-executed with new reads since it was last
+                # verified (and been backdated): refresh its input summary so it still
+                # covers every cell below it.
+                inputs = 0
+                for dep in memo.deps:
+                    inputs |= dep.inputs
+                memo.inputs = inputs
                 memo.verified_at = revision
                 states[memo.ingredient.index].validations_deep += 1
                 if listeners:
