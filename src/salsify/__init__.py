@@ -5,6 +5,7 @@ and their arguments; each write starts a new revision, and a call in a later rev
 re-executes only what a changed input actually reaches.
 """
 
+from salsify import aio
 from salsify.accumulator import Accumulator, accumulated
 from salsify.database import Database
 from salsify.durability import Durability
@@ -44,6 +45,7 @@ __all__ = [
     "SubscriptionLoopError",
     "Validated",
     "accumulated",
+    "aio",
     "field",
     "input",
     "interned",

@@ -91,6 +91,7 @@ class Database:
         self._write_pending = 0
         self._cancel_requested = False
         self._waiting: dict[int, Claim] = {}  # thread -> claim it waits on
+        self._cancelled_threads: set[int] = set()  # calls cancelled one by one (asyncio)
         self._inputs_by_key: dict[type, dict[tuple[Any, ...], Any]] = {}
         self._input_key_cells: dict[type, Cell] = {}
         self._interned: dict[tuple[Any, ...], Any] = {}
@@ -182,8 +183,10 @@ class Database:
         return revision
 
     def _reset_hot_rev(self) -> None:
-        # Counting hits sends every call through the cold path, where hits are counted.
-        self._hot_rev = -1 if self._count_hits else self._revision
+        # -1 sends every call through the cold path: there hits are counted, and
+        # cancellation is noticed at the next query call even when it would be a hit.
+        slow = self._count_hits or self._cancel_requested or self._cancelled_threads
+        self._hot_rev = -1 if slow else self._revision
 
     def _check_not_in_query(self, what: str) -> None:
         top = self._local.top
@@ -199,7 +202,7 @@ class Database:
         if self._running == 0:
             return
         self._cancel_requested = True
-        self._hot_rev = -1
+        self._reset_hot_rev()
         if self._listeners:
             self._emit(CancellationRequested(self._revision + 1))
         while self._running:
@@ -229,12 +232,35 @@ class Database:
                 self._cond.notify_all()
 
     def unwind_if_cancelled(self) -> None:
-        """Raise ``Cancelled`` if a write waits for this thread's queries to unwind.
+        """Raise ``Cancelled`` if this thread's query should unwind.
 
-        Long query bodies call this between steps so that a write is not held up.
+        That is when a write from another thread waits for running queries, or when the
+        call running on this thread was cancelled (``salsify.aio``). Long query bodies
+        call this between steps so that a write is not held up.
         """
-        if self._cancel_requested and self._local.top is not None:
-            raise Cancelled("a write is waiting for this query to unwind")
+        if self._local.top is not None:
+            self._raise_if_cancelled()
+
+    def _raise_if_cancelled(self) -> None:
+        if self._cancel_requested:
+            raise Cancelled("a write is waiting for running queries to unwind")
+        if self._cancelled_threads and threading.get_ident() in self._cancelled_threads:
+            raise Cancelled("the call running on this thread was cancelled")
+
+    def _raise_if_cancelled_thread(self) -> None:
+        if threading.get_ident() in self._cancelled_threads:
+            raise Cancelled("the call running on this thread was cancelled")
+
+    def _cancel_thread(self, ident: int) -> None:
+        """Cancel the call running on thread ``ident`` at its next query call."""
+        with self._lock:
+            self._cancelled_threads.add(ident)
+            self._reset_hot_rev()
+
+    def _uncancel_thread(self, ident: int) -> None:
+        with self._lock:
+            self._cancelled_threads.discard(ident)
+            self._reset_hot_rev()
 
     # -- live queries (push.py) -----------------------------------------------------------
 

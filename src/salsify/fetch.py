@@ -70,13 +70,15 @@ def fetch_memo(ingredient: QueryIngredient, db: Database, key: Any) -> Memo:
     if db._local.top is None:
         # A top-level call: register it so that a write from another thread waits for it
         # (and a write already waiting is applied first).
+        if db._cancelled_threads:
+            db._raise_if_cancelled_thread()
         db._enter()
         try:
             return _fetch(ingredient, db, state, key, memo, False)
         finally:
             db._exit()
-    if db._cancel_requested:
-        raise Cancelled(f"cancelled before {ingredient.describe_call(key)}: a write is waiting")
+    if db._hot_rev < 0:
+        db._raise_if_cancelled()
     return _fetch(ingredient, db, state, key, memo, False)
 
 
@@ -122,10 +124,16 @@ def _fetch(
                 raise _cycle(ingredient, db, key, across_threads=True)
             else:
                 db._waiting[me] = claim
+                if claim.done is None:
+                    claim.done = threading.Event()
         if claim is None:
             return _reentered(ingredient, db, key)  # type: ignore[return-value]
         if claim.owner != me:
             _wait(db, ingredient, key, claim, me)
+            if claim.error is not None:
+                # The owner failed: errors are not memoized, but a waiter shares the
+                # owner's attempt, as if it had made the call itself.
+                raise claim.error
             memo = state.memos.get(key)
             if memo is None:
                 memo = state.evicted.get(key)
@@ -144,10 +152,17 @@ def _fetch(
                 db._why.setdefault(memo, (_EVICTED, revision))
             result: Memo = ingredient.execute(db, key, memo)
             return result
+        except Cancelled:
+            raise  # a waiter takes over and computes it
+        except BaseException as error:
+            claim.error = error
+            raise
         finally:
             with db._lock:
                 del state.claims[key]
-            claim.done.set()
+                done = claim.done
+            if done is not None:
+                done.set()
 
 
 _EVICTED = "its value had been evicted"
@@ -173,14 +188,17 @@ def _wait(db: Database, ingredient: QueryIngredient, key: Any, claim: Claim, me:
     if db._listeners:
         db._emit(Blocked(ingredient.wrapper, ingredient.args_of(key), claim.owner))
     try:
-        while not claim.done.wait(0.05):
-            if db._cancel_requested and db._local.top is not None:
-                raise Cancelled(f"cancelled while waiting for {ingredient.describe_call(key)}")
+        # Wake up now and then: a write may want this thread to unwind meanwhile.
+        done = claim.done
+        assert done is not None  # set under the lock before this thread chose to wait
+        while not done.wait(0.02):
+            if db._hot_rev < 0 and db._local.top is not None:
+                db._raise_if_cancelled()
     finally:
         with db._lock:
             db._waiting.pop(me, None)
-    if db._cancel_requested and db._local.top is not None:
-        raise Cancelled(f"cancelled after waiting for {ingredient.describe_call(key)}")
+    if db._hot_rev < 0 and db._local.top is not None:
+        db._raise_if_cancelled()
 
 
 def _cycle(
