@@ -22,7 +22,7 @@ from collections.abc import Callable
 from . import cellx, dynamic, kairo
 from .frameworks import Framework, available
 
-REPEATS = 5
+REPEATS = 9
 BUDGET = 1.5  # seconds per case and library: stop repeating once spent (at least one run)
 PEER_TIMEOUT = 10.0  # seconds per case for a peer library, process start included
 SALSIFY_TIMEOUT = 60.0
