@@ -314,16 +314,17 @@ class Push:
 
     @contextlib.contextmanager
     def batched(self) -> Iterator[None]:
+        """Hold ``lock`` for the whole body: a batch is one thread's transaction, and a
+        writer on another thread waits for its end (so it cannot flush it half-done)."""
         local = self.batch
-        local.depth += 1
-        try:
-            yield
-        finally:
-            local.depth -= 1
-            if not local.depth:
-                with self.lock:
-                    if self.pending and not self.flushing:
-                        self.flush()
+        with self.lock:
+            local.depth += 1
+            try:
+                yield
+            finally:
+                local.depth -= 1
+                if not local.depth and self.pending and not self.flushing:
+                    self.flush()
 
     def flush(self) -> None:
         """Bring dirty subscriptions up to date and notify, round after round."""

@@ -395,3 +395,27 @@ def test_callbacks_run_on_the_writing_thread(db: salsify.Database) -> None:
     t.start()
     t.join()
     assert threads == done
+
+
+def test_a_batch_is_one_threads_transaction(db: salsify.Database) -> None:
+    a, b = Num(db, 1), Num(db, 2)
+    seen: list[int] = []
+    db.subscribe(total, a, b, callback=seen.append)
+    started = threading.Event()
+
+    def other_writer() -> None:
+        started.set()
+        b.value = 100  # waits for the batch: must not flush it half-done
+
+    with db.batch():
+        a.value = 10
+        t = threading.Thread(target=other_writer)
+        t.start()
+        started.wait()
+        t.join(0.05)
+        assert t.is_alive()  # blocked until the batch ends
+        assert seen == []
+        a.value = 20
+    t.join()
+    assert seen[0] == 22  # the batch's final state, before the other write
+    assert seen[-1] == 120
