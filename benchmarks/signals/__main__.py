@@ -95,7 +95,8 @@ def verify() -> int:
         ok = ok and graph.count == cfg.expected_count
         bad += not ok
         print(
-            f"{dynamic.title(cfg):32} sum={total:.17g} count={graph.count} {'ok' if ok else 'BAD'}"
+            f"{dynamic.title(cfg):32} sum={total:.17g} count={graph.count} {'ok' if ok else 'BAD'}",
+            flush=True,
         )
     return bad
 

@@ -7,6 +7,7 @@ re-executes only what a changed input actually reaches.
 
 from salsify import aio
 from salsify.accumulator import Accumulator, accumulated
+from salsify.collector import tuned_gc
 from salsify.database import Database
 from salsify.durability import Durability
 from salsify.errors import Cancelled, CycleError, MisuseError, SalsifyError
@@ -50,4 +51,5 @@ __all__ = [
     "input",
     "interned",
     "query",
+    "tuned_gc",
 ]

@@ -123,9 +123,9 @@ def _fetch(
             elif would_deadlock(db, claim, me):
                 raise _cycle(ingredient, db, key, across_threads=True)
             else:
-                db._waiting[me] = claim
                 if claim.done is None:
                     claim.done = threading.Event()
+                db._waiting[me] = claim
         if claim is None:
             return _reentered(ingredient, db, key)  # type: ignore[return-value]
         if claim.owner != me:
@@ -160,7 +160,7 @@ def _fetch(
         finally:
             with db._lock:
                 del state.claims[key]
-                done = claim.done
+                done = claim.done  # read under the lock: a waiter creates it under it
             if done is not None:
                 done.set()
 
@@ -185,12 +185,12 @@ def _reentered(ingredient: QueryIngredient, db: Database, key: Any) -> Provision
 
 
 def _wait(db: Database, ingredient: QueryIngredient, key: Any, claim: Claim, me: int) -> None:
+    done = claim.done
+    assert done is not None  # created by _fetch before it let go of the lock
     if db._listeners:
         db._emit(Blocked(ingredient.wrapper, ingredient.args_of(key), claim.owner))
     try:
         # Wake up now and then: a write may want this thread to unwind meanwhile.
-        done = claim.done
-        assert done is not None  # set under the lock before this thread chose to wait
         while not done.wait(0.02):
             if db._hot_rev < 0 and db._local.top is not None:
                 db._raise_if_cancelled()
@@ -231,6 +231,19 @@ def _unhashable(ingredient: QueryIngredient, key: Any) -> TypeError:
     return TypeError(f"query {ingredient.name}: arguments {args!r} are unhashable")
 
 
+# type -> does it carry ``__salsify_owned__`` (inputs, interned)? Cached because
+# ``getattr(int, "__salsify_owned__", False)`` raises and formats an AttributeError
+# internally, which made this check cost more than executing a small query.
+_owned_types: dict[type, bool] = {}
+
+
+def _is_owned_type(cls: type) -> bool:
+    owned = _owned_types.get(cls)
+    if owned is None:
+        owned = _owned_types[cls] = bool(getattr(cls, "__salsify_owned__", False))
+    return owned
+
+
 def _check_owned_arguments(ingredient: QueryIngredient, db: Database, key: Any) -> None:
     """Inputs and interned values passed as arguments (or inside tuples and frozensets
     of arguments) must belong to ``db``: reads of another database's inputs would not
@@ -242,7 +255,7 @@ def _check_owned_arguments(ingredient: QueryIngredient, db: Database, key: Any) 
             kind = type(item)
             if kind is tuple or kind is frozenset:
                 pending.extend(item)
-            elif getattr(kind, "__salsify_owned__", False) and item._db is not db:
+            elif _is_owned_type(kind) and item._db is not db:
                 raise MisuseError(
                     f"query {ingredient.name}: argument {name!r} holds {item!r}, which "
                     "belongs to another database"
