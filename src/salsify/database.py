@@ -80,14 +80,13 @@ class Database:
         self._memos: list[dict[Any, Memo]] = []
         self._states: list[QueryState] = []
         self._local = _ThreadState()
-        # Number of query frames running on any thread; lets the hot path skip the
-        # thread-local lookup for calls made outside any query.
-        self._in_query = 0
+        # One entry per query frame running on any thread (append/pop are atomic, so no
+        # lock); lets the hot path skip the thread-local lookup outside any query.
+        self._in_query: list[None] = []
         self._listeners: list[EventCallback] = []
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
-        self._running = 0  # top-level calls doing cold-path work, all threads
-        self._running_threads: dict[int, int] = {}
+        self._active: list[int] = []  # threads in a top-level cold call (see _enter)
         self._write_pending = 0
         self._cancel_requested = False
         self._waiting: dict[int, Claim] = {}  # thread -> claim it waits on
@@ -198,37 +197,48 @@ class Database:
             )
 
     def _wait_for_running_queries(self) -> None:
-        """Cancel queries running on other threads and wait until they unwound."""
-        if self._running == 0:
+        """Cancel queries running on other threads and wait until they unwound.
+
+        Called under ``_cond`` after ``_write_pending`` was raised, so a call entering
+        from now on sees the pending write and steps back (see ``_enter``).
+        """
+        if not self._active:
             return
         self._cancel_requested = True
         self._reset_hot_rev()
         if self._listeners:
             self._emit(CancellationRequested(self._revision + 1))
-        while self._running:
-            self._cond.wait()
+        while self._active:
+            self._cond.wait(0.05)
 
     # -- top-level call bookkeeping (cold path only) -------------------------------------
+    #
+    # ``_active`` lists the threads running a top-level call that took the cold path.
+    # ``list.append`` and ``list.remove`` are atomic, so entering and leaving take no
+    # lock unless a write is pending: a thread registers first, then looks for a
+    # pending write; a writer raises the pending count first, then looks at ``_active``.
+    # Whichever comes second sees the other.
 
     def _enter(self) -> None:
         """Register a top-level call; waits while a write is being applied."""
         me = threading.get_ident()
+        self._active.append(me)
+        if self._write_pending:
+            self._enter_after_write(me)
+
+    def _enter_after_write(self, me: int) -> None:
         with self._cond:
-            while self._write_pending and not self._running_threads.get(me):
+            self._active.remove(me)
+            self._cond.notify_all()
+            # A thread already running a call (a nested top-level call) goes on.
+            while self._write_pending and me not in self._active:
                 self._cond.wait()
-            self._running += 1
-            self._running_threads[me] = self._running_threads.get(me, 0) + 1
+            self._active.append(me)
 
     def _exit(self) -> None:
-        me = threading.get_ident()
-        with self._cond:
-            self._running -= 1
-            left = self._running_threads[me] - 1
-            if left:
-                self._running_threads[me] = left
-            else:
-                del self._running_threads[me]
-            if not self._running:
+        self._active.remove(threading.get_ident())
+        if self._write_pending:
+            with self._cond:
                 self._cond.notify_all()
 
     def unwind_if_cancelled(self) -> None:

@@ -49,8 +49,7 @@ def begin(ingredient: QueryIngredient, db: Database, key: Any) -> ActiveQuery:
     if depth > _depth_guard:
         _ensure_recursion_room(depth)
     frame = ActiveQuery(ingredient, key, parent, depth)
-    with db._lock:
-        db._in_query += 1
+    db._in_query.append(None)
     local.top = frame
     db._states[ingredient.index].executions += 1
     return frame
@@ -66,8 +65,7 @@ def abort(db: Database, frame: ActiveQuery) -> None:
     """The body raised: pop the frame; nothing is memoized, the old memo stays."""
     parent = frame.parent
     db._local.top = parent
-    with db._lock:
-        db._in_query -= 1
+    db._in_query.pop()
     if frame.cycle is not None:
         reset_participants(db, frame.cycle)
     if parent is not None:
@@ -77,8 +75,7 @@ def abort(db: Database, frame: ActiveQuery) -> None:
 
 def finish(db: Database, frame: ActiveQuery, value: Any, old: Memo | None) -> Memo:
     db._local.top = frame.parent
-    with db._lock:
-        db._in_query -= 1
+    db._in_query.pop()
     reads = frame.deps
     deps = tuple(dict.fromkeys(reads)) if len(reads) > 1 else tuple(reads)
     changed_at = 0

@@ -96,59 +96,43 @@ def _fetch(
     memo: Memo | None,
     known_stale: bool,
 ) -> Memo:
-    from salsify.cycles import verify_unit
-    from salsify.verify import deep_verify
-
-    me = threading.get_ident()
-    stale_at = db._revision if known_stale else -1
+    """Verify ``memo`` (no claim needed: threads verifying at once agree) and, when it
+    cannot be reused, claim the call and execute it (or wait for its owner)."""
+    memos = state.memos
+    revision = db._revision
+    stale_at = revision if known_stale else -1
+    if memo is None:
+        memo = state.evicted.get(key)
     while True:
-        revision = db._revision
-        if memo is not None and memo.verified_at == revision and state.memos.get(key) is memo:
-            state.hits += 1
-            return memo
-        if memo is not None and db._cycle_units and stale_at != revision:
-            head = db._cycle_units.get(memo)
+        if memo is not None and stale_at != revision and memo.verified_at != revision:
+            head = db._cycle_units.get(memo) if db._cycle_units else None
             if head is not None:
                 # A member of a fixpoint cycle is verified with its whole unit.
                 verify_unit(db, head)
-                memo = state.memos.get(key) or state.evicted.get(key)
-                if memo is not None and memo.verified_at == revision:
-                    continue
-        with db._lock:
-            claim = state.claims.get(key)
-            if claim is None:
-                claim = state.claims[key] = Claim(me)
-            elif claim.owner == me:
-                claim = None
-            elif would_deadlock(db, claim, me):
-                raise _cycle(ingredient, db, key, across_threads=True)
-            else:
-                if claim.done is None:
-                    claim.done = threading.Event()
-                db._waiting[me] = claim
-        if claim is None:
-            return _reentered(ingredient, db, key)  # type: ignore[return-value]
-        if claim.owner != me:
-            _wait(db, ingredient, key, claim, me)
-            if claim.error is not None:
-                # The owner failed: errors are not memoized, but a waiter shares the
-                # owner's attempt, as if it had made the call itself.
-                raise claim.error
-            memo = state.memos.get(key)
-            if memo is None:
-                memo = state.evicted.get(key)
+                memo = memos.get(key) or state.evicted.get(key)
+                continue
+            if not deep_verify(db, memo):
+                stale_at = revision
+        if memo is not None and memo.verified_at == revision and memos.get(key) is memo:
+            state.hits += 1
+            return memo
+        # It must execute (it is new, stale or evicted): claim it. ``setdefault`` is
+        # atomic, so the common, uncontended claim takes no lock.
+        me = threading.get_ident()
+        claim = Claim(me)
+        owner = state.claims.setdefault(key, claim)
+        if owner is not claim:
+            if owner.owner == me:
+                return _reentered(ingredient, db, key)  # type: ignore[return-value]
+            _wait_for_owner(db, ingredient, state, key, owner, me)
+            memo = memos.get(key) or state.evicted.get(key)
             continue
         try:
             if memo is None:
-                memo = state.evicted.get(key)
-                if memo is None:
-                    _check_owned_arguments(ingredient, db, key)
-            if memo is not None and memo.verified_at != revision and stale_at != revision:
-                if deep_verify(db, memo) and state.memos.get(key) is memo:
-                    return memo
-            elif memo is not None and memo.verified_at == revision and state.memos.get(key) is memo:
-                return memo  # another thread refreshed it while we waited for the lock
-            if memo is not None and memo.value.__class__ is EvictedValue:
+                _check_owned_arguments(ingredient, db, key)
+            elif memo.verified_at == revision and memos.get(key) is memo:
+                return memo  # another thread executed it between our check and claim
+            elif memo.value.__class__ is EvictedValue:
                 db._why.setdefault(memo, (_EVICTED, revision))
             result: Memo = ingredient.execute(db, key, memo)
             return result
@@ -158,11 +142,27 @@ def _fetch(
             claim.error = error
             raise
         finally:
-            with db._lock:
-                del state.claims[key]
-                done = claim.done  # read under the lock: a waiter creates it under it
+            del state.claims[key]
+            done = claim.done
             if done is not None:
                 done.set()
+
+
+def _wait_for_owner(
+    db: Database, ingredient: QueryIngredient, state: QueryState, key: Any, claim: Claim, me: int
+) -> None:
+    """Wait until another thread's claim on the call is released (or raise its error)."""
+    with db._lock:
+        if would_deadlock(db, claim, me):
+            raise _cycle(ingredient, db, key, across_threads=True)
+        if claim.done is None:
+            claim.done = threading.Event()
+        db._waiting[me] = claim
+    _wait(db, ingredient, state, key, claim, me)
+    if claim.error is not None:
+        # The owner failed: errors are not memoized, but a waiter shares the owner's
+        # attempt, as if it had made the call itself.
+        raise claim.error
 
 
 _EVICTED = "its value had been evicted"
@@ -184,14 +184,20 @@ def _reentered(ingredient: QueryIngredient, db: Database, key: Any) -> Provision
     raise _cycle(ingredient, db, key)
 
 
-def _wait(db: Database, ingredient: QueryIngredient, key: Any, claim: Claim, me: int) -> None:
+def _wait(
+    db: Database, ingredient: QueryIngredient, state: QueryState, key: Any, claim: Claim, me: int
+) -> None:
     done = claim.done
-    assert done is not None  # created by _fetch before it let go of the lock
+    assert done is not None  # created by _wait_for_owner under the lock
     if db._listeners:
         db._emit(Blocked(ingredient.wrapper, ingredient.args_of(key), claim.owner))
+    claims = state.claims
     try:
-        # Wake up now and then: a write may want this thread to unwind meanwhile.
+        # Wake up now and then: a write may want this thread to unwind meanwhile, and an
+        # owner releases its claim without the lock, so it may not have seen the event.
         while not done.wait(0.02):
+            if claims.get(key) is not claim:
+                break
             if db._hot_rev < 0 and db._local.top is not None:
                 db._raise_if_cancelled()
     finally:
@@ -260,3 +266,9 @@ def _check_owned_arguments(ingredient: QueryIngredient, db: Database, key: Any) 
                     f"query {ingredient.name}: argument {name!r} holds {item!r}, which "
                     "belongs to another database"
                 )
+
+
+# Bound at the end: these modules import this one (the cycle is resolved by the time
+# any function here runs).
+from salsify.cycles import verify_unit  # noqa: E402
+from salsify.verify import deep_verify  # noqa: E402

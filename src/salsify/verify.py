@@ -30,9 +30,6 @@ def deep_verify(db: Database, root: Memo) -> bool:
     revision); False when it must be re-executed by the caller. Stale dependencies met
     on the way are re-executed here.
     """
-    from salsify.cycles import verify_unit
-    from salsify.fetch import refresh_stale
-
     units = db._cycle_units
     revision = db._revision
     last_changed = db._last_changed
@@ -197,3 +194,8 @@ def _validated(db: Database, memo: Memo, revision: int, *, deep: bool) -> None:
     if db._listeners:
         ingredient = memo.ingredient
         db._emit(Validated(ingredient.wrapper, ingredient.args_of(memo.key), deep))
+
+
+# Bound at the end: these modules import this one.
+from salsify.cycles import verify_unit  # noqa: E402
+from salsify.fetch import refresh_stale  # noqa: E402

@@ -43,7 +43,7 @@ def join(thread: threading.Thread) -> None:
 def assert_clean(db: salsify.Database) -> None:
     """No claim, running call or frame is left behind."""
     assert all(not state.claims for state in db._states)
-    assert db._running == 0 and db._in_query == 0 and not db._waiting
+    assert not db._active and not db._in_query and not db._waiting
 
 
 def test_same_key_from_two_threads_runs_the_body_once() -> None:
