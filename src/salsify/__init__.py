@@ -23,6 +23,7 @@ from salsify.events import (
 )
 from salsify.inputs import field, input
 from salsify.interned import interned
+from salsify.push import LiveQuery, LiveStats, SubscriptionLoopError
 from salsify.query import query
 
 __all__ = [
@@ -38,8 +39,11 @@ __all__ = [
     "Event",
     "Evicted",
     "Executed",
+    "LiveQuery",
+    "LiveStats",
     "MisuseError",
     "SalsifyError",
+    "SubscriptionLoopError",
     "Validated",
     "accumulated",
     "aio",

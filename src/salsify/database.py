@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from salsify.durability import LEVELS, Durability
 from salsify.errors import Cancelled, MisuseError
@@ -18,8 +19,11 @@ _WRITTEN_LOG_LENGTH = 4096
 
 if TYPE_CHECKING:
     from salsify.introspect import Graph, QueryStats, Why
+    from salsify.push import EventLoop, LiveQuery, LiveStats, Push
     from salsify.query import QueryIngredient
     from salsify.sync import Claim
+
+T = TypeVar("T")
 
 
 class _ThreadState(threading.local):
@@ -108,6 +112,8 @@ class Database:
         # they re-execute (once) so the error travels through their bodies.
         self._rerun_revision = 0
         self._rerun: set[Memo] = set()
+        # Live queries (push.py): created by the first ``subscribe``.
+        self._push: Push | None = None
 
     # -- memo tables -------------------------------------------------------------------
 
@@ -155,6 +161,14 @@ class Database:
         counts at the higher of its cell's old and new durability.
         """
         self._check_not_in_query("write an input")
+        push = self._push
+        if push is not None:
+            return push.write(updates, durability)  # marks and notifies subscriptions
+        return self._write(updates, durability, None)
+
+    def _write(
+        self, updates: Iterable[tuple[Cell, Any, int | None]], durability: int, push: Push | None
+    ) -> int:
         with self._cond:
             self._write_pending += 1
             try:
@@ -178,6 +192,10 @@ class Database:
                     del log[: len(log) - _WRITTEN_LOG_LENGTH]
                 self._written_since = {}
                 self._revision = revision
+                if push is not None:
+                    # Before any query can see the revision: marking is what tells live
+                    # memos apart from clean ones.
+                    push.mark(cell for cell, _, _ in updates)
             finally:
                 self._write_pending -= 1
                 if not self._write_pending:
@@ -297,6 +315,43 @@ class Database:
         with self._lock:
             self._cancelled_threads.discard(ident)
             self._reset_hot_rev()
+
+    # -- live queries (push.py) -----------------------------------------------------------
+
+    def subscribe(
+        self,
+        query: Callable[..., T],
+        *args: Any,
+        callback: Callable[[T], object],
+        loop: EventLoop | None = None,
+        **kwargs: Any,
+    ) -> LiveQuery[T]:
+        """Compute ``query(db, *args)`` and call ``callback(value)`` whenever it changes.
+
+        Notified after every write, or once at the end of ``with db.batch():``, only when
+        the value changed (backdating applies). With ``loop=`` (an asyncio loop) the
+        callback is scheduled with ``loop.call_soon_threadsafe`` instead of being run on
+        the writing thread. ``.value`` is the latest value; ``.close()`` unsubscribes.
+        """
+        from salsify.push import subscribe
+
+        return subscribe(self, query, args, kwargs, callback, loop)
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Group writes: subscriptions are brought up to date once, at the outermost end."""
+        from salsify.push import push_of
+
+        return push_of(self).batched()
+
+    def live_edges(self) -> int:
+        """Reverse edges held for subscriptions (0 when no subscription is open)."""
+        return 0 if self._push is None else self._push.edge_count
+
+    def live_stats(self) -> LiveStats:
+        """Subscriptions, live memos and reverse edges held; rounds and notifications."""
+        from salsify.push import push_of
+
+        return push_of(self).stats()
 
     # -- events --------------------------------------------------------------------------
 

@@ -33,7 +33,10 @@ def deep_verify(db: Database, root: Memo) -> bool:
     units = db._cycle_units
     revision = db._revision
     last_changed = db._last_changed
-    if last_changed[root.durability] <= root.verified_at:
+    push = db._push
+    if last_changed[root.durability] <= root.verified_at or (
+        push is not None and push.is_clean(root)
+    ):
         _validated(db, root, revision, deep=False)
         return True
     written_since = db._written_since
@@ -74,7 +77,10 @@ def deep_verify(db: Database, root: Memo) -> bool:
                         break
                     continue
                 if dep.verified_at != revision:
-                    if last_changed[dep.durability] <= dep.verified_at:
+                    if last_changed[dep.durability] <= dep.verified_at or (
+                        push is not None and push.is_clean(dep)
+                    ):
+                        # Unchanged since verified; or live and unreached by any write.
                         dep.verified_at = revision
                         states[dep.ingredient.index].validations_shallow += 1
                         if listeners:
