@@ -163,11 +163,15 @@ class Database:
         self._check_not_in_query("write an input")
         push = self._push
         if push is not None:
-            return push.write(updates, durability)  # marks and notifies subscriptions
-        return self._write(updates, durability, None)
+            return push.write(updates, durability, written)  # marks, then notifies
+        return self._write(updates, durability, None, written)
 
     def _write(
-        self, updates: Iterable[tuple[Cell, Any, int | None]], durability: int, push: Push | None
+        self,
+        updates: Iterable[tuple[Cell, Any, int | None]],
+        durability: int,
+        push: Push | None,
+        written: int = 0,
     ) -> int:
         with self._cond:
             self._write_pending += 1

@@ -282,14 +282,16 @@ class Push:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def write(self, updates: Iterable[tuple[Cell, Any, int | None]], durability: int) -> int:
+    def write(
+        self, updates: Iterable[tuple[Cell, Any, int | None]], durability: int, written: int = 0
+    ) -> int:
         """Apply a write (marking inside it); bring subscriptions up to date unless batching.
 
         Holding ``lock`` makes writers wait for a flush running on another thread, so the
         flush's pulls never meet a write half-applied.
         """
         with self.lock:
-            revision = self.db._write(tuple(updates), durability, self)
+            revision = self.db._write(tuple(updates), durability, self, written)
             if self.pending and not self.flushing and not self.batch.depth:
                 self.flush()
             return revision
