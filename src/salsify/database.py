@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from salsify.durability import LEVELS, Durability
 from salsify.errors import Cancelled, MisuseError
-from salsify.events import CancellationRequested, Event, EventCallback, Subscription
+from salsify.events import CancellationRequested, Event, EventCallback, Subscription, Validated
 from salsify.memo import ALL_INPUTS, ActiveQuery, Cell, Memo
 
 # Revisions remembered for the input-summary shortcut; a memo verified longer ago than
@@ -88,6 +88,8 @@ class Database:
         # lock); lets the hot path skip the thread-local lookup outside any query.
         self._in_query: list[None] = []
         self._listeners: list[EventCallback] = []
+        # The listeners that want ``Validated`` events, the most numerous kind.
+        self._validated_listeners: list[EventCallback] = []
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._active: list[int] = []  # threads in a top-level cold call (see _enter)
@@ -359,10 +361,29 @@ class Database:
 
     # -- events --------------------------------------------------------------------------
 
-    def on_event(self, callback: EventCallback) -> Subscription:
-        """Call ``callback(event)`` for every engine event; ``.close()`` the handle to stop."""
-        self._listeners.append(callback)
-        return Subscription(self._listeners, callback)
+    def on_event(self, callback: EventCallback, *kinds: type[Event]) -> Subscription:
+        """Call ``callback(event)`` for engine events; ``.close()`` the handle to stop.
+
+        With ``kinds`` (e.g. ``salsify.Executed``), only events of those classes are
+        delivered, and events nobody asked for are never built: counting executions
+        does not pay for the ``Validated`` events of a large verification.
+        """
+        for kind in kinds:
+            if not (isinstance(kind, type) and issubclass(kind, Event)):
+                raise TypeError(f"on_event: {kind!r} is not a salsify event class")
+        entry = callback
+        if kinds:
+
+            def entry(event: Event) -> None:
+                if isinstance(event, kinds):
+                    callback(event)
+
+        lists = [self._listeners]
+        self._listeners.append(entry)
+        if not kinds or any(issubclass(Validated, kind) for kind in kinds):
+            self._validated_listeners.append(entry)
+            lists.append(self._validated_listeners)
+        return Subscription(lists, entry)
 
     def _emit(self, event: Event) -> None:
         for callback in tuple(self._listeners):

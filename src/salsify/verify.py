@@ -51,7 +51,7 @@ def deep_verify(db: Database, root: Memo) -> bool:
     # so nothing is re-read when a child returns. Validations are inlined (the
     # counters and the event of ``_validated``).
     states = db._states
-    listeners = db._listeners
+    listeners = db._validated_listeners
     stack: list[tuple[Memo, Iterator[Any], int]] = []
     on_stack: set[Memo] = {root}  # Memo keeps identity hashing: a cheap membership test
     unresolved: set[Memo] = set()
@@ -212,7 +212,7 @@ def _validated(db: Database, memo: Memo, revision: int, *, deep: bool) -> None:
         state.validations_deep += 1
     else:
         state.validations_shallow += 1
-    if db._listeners:
+    if db._validated_listeners:
         ingredient = memo.ingredient
         db._emit(Validated(ingredient.wrapper, ingredient.args_of(memo.key), deep))
 
