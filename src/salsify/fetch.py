@@ -116,11 +116,12 @@ def _fetch(
         if memo is not None and memo.verified_at == revision and memos.get(key) is memo:
             state.hits += 1
             return memo
-        # It must execute (it is new, stale or evicted): claim it. ``setdefault`` is
-        # atomic, so the common, uncontended claim takes no lock.
+        # It must execute (it is new, stale or evicted): claim it, under the lock (the
+        # claim tables must not rest on the GIL; free-threaded builds have none).
         me = threading.get_ident()
         claim = Claim(me)
-        owner = state.claims.setdefault(key, claim)
+        with db._lock:
+            owner = state.claims.setdefault(key, claim)
         if owner is not claim:
             if owner.owner == me:
                 return _reentered(ingredient, db, key)  # type: ignore[return-value]
@@ -142,8 +143,9 @@ def _fetch(
             claim.error = error
             raise
         finally:
-            del state.claims[key]
-            done = claim.done
+            with db._lock:
+                del state.claims[key]
+                done = claim.done  # a waiter creates it under the lock
             if done is not None:
                 done.set()
 
@@ -153,6 +155,8 @@ def _wait_for_owner(
 ) -> None:
     """Wait until another thread's claim on the call is released (or raise its error)."""
     with db._lock:
+        if state.claims.get(key) is not claim:
+            return  # released meanwhile: look at the memo again
         if would_deadlock(db, claim, me):
             raise _cycle(ingredient, db, key, across_threads=True)
         if claim.done is None:
@@ -191,13 +195,9 @@ def _wait(
     assert done is not None  # created by _wait_for_owner under the lock
     if db._listeners:
         db._emit(Blocked(ingredient.wrapper, ingredient.args_of(key), claim.owner))
-    claims = state.claims
     try:
-        # Wake up now and then: a write may want this thread to unwind meanwhile, and an
-        # owner releases its claim without the lock, so it may not have seen the event.
+        # Wake up now and then: a write may want this thread to unwind meanwhile.
         while not done.wait(0.02):
-            if claims.get(key) is not claim:
-                break
             if db._hot_rev < 0 and db._local.top is not None:
                 db._raise_if_cancelled()
     finally:
