@@ -49,6 +49,9 @@ ROWS: list[tuple[str, str, str]] = [
     ("verify_trees", "3. deep verify after LOW write: trees", "<=150 ns/edge"),
     ("verify_chain", "3. deep verify after LOW write: chain", "<=150 ns/edge"),
     ("verify_fan", "3. deep verify after LOW write: fan-out", "<=150 ns/edge"),
+    ("walk_trees", "3b. full walk after unknown LOW change: trees", "<=150 ns/edge"),
+    ("walk_chain", "3b. full walk after unknown LOW change: chain", "<=150 ns/edge"),
+    ("walk_fan", "3b. full walk after unknown LOW change: fan-out", "<=150 ns/edge"),
     ("changed_trees", "4. every input changed: trees", ""),
     ("changed_chain", "4. every input changed: chain", ""),
     ("changed_fan", "4. every input changed: fan-out", ""),
@@ -207,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
 
 _PREFIXES = {
     "cached": ("baseline_", "free_", "method_", "nested_"),
-    "graphs": ("cold_", "verify_", "changed_"),
+    "graphs": ("cold_", "verify_", "walk_", "changed_"),
     "durability": ("durability_",),
     "cutoff": ("cutoff",),
     "memory": ("mem_",),

@@ -163,6 +163,17 @@ def _graph_shape(
     ns = repeat_ns(unrelated, lambda g: g.call(), 5 if quick else 21, budget_s=BUDGET)
     out[f"verify_{shape}"] = metric(ns / graph.edges, "ns/edge", ms=ns / 1e6, edges=graph.edges)
 
+    if hasattr(graph, "unknown_write"):
+        # An engine that can tell an unrelated write from a relevant one (salsify's input
+        # summaries) skips the walk above; an unknown change (a synthetic write) forces
+        # the full walk of every edge, which this row measures.
+        def unknown() -> Graph:
+            graph.unknown_write()  # type: ignore[attr-defined]
+            return graph
+
+        ns = repeat_ns(unknown, lambda g: g.call(), 5 if quick else 21, budget_s=BUDGET)
+        out[f"walk_{shape}"] = metric(ns / graph.edges, "ns/edge", ms=ns / 1e6, edges=graph.edges)
+
     def changed() -> Graph:
         graph.change_all()
         return graph

@@ -160,6 +160,9 @@ class _Graph:
     def unrelated_write(self) -> None:
         self.other.v += 1
 
+    def unknown_write(self) -> None:
+        self.db.synthetic_write(Durability.LOW)
+
 
 class Trees(_Graph):
     def __init__(self, roots: int, high: bool) -> None:
