@@ -5,7 +5,9 @@ and their arguments; each write starts a new revision, and a call in a later rev
 re-executes only what a changed input actually reaches.
 """
 
+from salsify import aio
 from salsify.accumulator import Accumulator, accumulated
+from salsify.collector import tuned_gc
 from salsify.database import Database
 from salsify.durability import Durability
 from salsify.errors import Cancelled, CycleError, MisuseError, SalsifyError
@@ -21,6 +23,7 @@ from salsify.events import (
 )
 from salsify.inputs import field, input
 from salsify.interned import interned
+from salsify.push import LiveQuery, LiveStats, SubscriptionLoopError
 from salsify.query import query
 
 __all__ = [
@@ -36,12 +39,17 @@ __all__ = [
     "Event",
     "Evicted",
     "Executed",
+    "LiveQuery",
+    "LiveStats",
     "MisuseError",
     "SalsifyError",
+    "SubscriptionLoopError",
     "Validated",
     "accumulated",
+    "aio",
     "field",
     "input",
     "interned",
     "query",
+    "tuned_gc",
 ]

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from salsify.backdate import EvictedValue
 from salsify.errors import CycleError
-from salsify.memo import ActiveQuery, Cell, Memo
+from salsify.memo import ALL_INPUTS, ActiveQuery, Cell, Memo
 
 if TYPE_CHECKING:
     from salsify.database import Database
@@ -112,6 +112,7 @@ def reset_participants(db: Database, state: CycleState) -> None:
 
 # A dependency that always reads as changed: a memo holding it can only be re-executed.
 MUST_RERUN = Cell(None, sys.maxsize, 0, "<fixpoint>", "provisional value")
+MUST_RERUN.inputs = ALL_INPUTS
 
 
 def evict_for_rerun(db: Database, memo: Memo) -> None:
@@ -128,6 +129,7 @@ def mark_must_rerun(memo: Memo) -> None:
     memo.deps = (MUST_RERUN,)
     memo.verified_at = 0
     memo.durability = 0
+    memo.inputs = ALL_INPUTS
 
 
 def participant_finished(frame: ActiveQuery, memo: Memo) -> None:
@@ -140,6 +142,15 @@ def head_finished(db: Database, frame: ActiveQuery, memo: Memo) -> None:
     """The head converged: record the unit, hand it to an enclosing head if any."""
     state: CycleState = frame.cycle
     members = (memo, *state.participants)
+    # Members read each other's provisional values: each one's durability and input
+    # summary must cover the whole unit, or a shortcut could validate one alone.
+    durability = min(m.durability for m in members)
+    inputs = 0
+    for member in members:
+        inputs |= member.inputs
+    for member in members:
+        member.durability = durability
+        member.inputs = inputs
     forget_unit(db, memo)
     units = db._cycle_units
     for member in members:
@@ -176,6 +187,9 @@ def unit_boundary(db: Database, head_memo: Memo) -> Memo:
             if id(dep) not in inside:
                 outside[dep] = None
     verified_at = min(m.verified_at for m in members)
+    inputs = 0
+    for member in members:
+        inputs |= member.inputs
     return Memo(
         head_memo.ingredient,
         head_memo.key,
@@ -185,6 +199,7 @@ def unit_boundary(db: Database, head_memo: Memo) -> Memo:
         durability,
         tuple(outside),
         None,
+        inputs,
     )
 
 
@@ -197,8 +212,12 @@ def verify_unit(db: Database, head_memo: Memo) -> None:
     revision = db._revision
     if all(m.verified_at == revision for m in members):
         return
-    if deep_verify(db, unit_boundary(db, head_memo)):
+    boundary = unit_boundary(db, head_memo)
+    if deep_verify(db, boundary):
+        # A walk refreshed the boundary's input summary (what leaves the unit may have
+        # re-executed with new reads): it is every member's summary.
         for member in members:
+            member.inputs = boundary.inputs
             member.verified_at = revision
         return
     for member in members:

@@ -77,15 +77,16 @@ EventCallback = Callable[[Event], None]
 class Subscription:
     """Handle returned by ``Database.on_event``; ``close()`` unsubscribes."""
 
-    __slots__ = ("_callback", "_listeners")
+    __slots__ = ("_callback", "_lists")
 
-    def __init__(self, listeners: list[EventCallback], callback: EventCallback) -> None:
-        self._listeners = listeners
+    def __init__(self, lists: list[list[EventCallback]], callback: EventCallback) -> None:
+        self._lists = lists
         self._callback = callback
 
     def close(self) -> None:
-        with contextlib.suppress(ValueError):  # closing twice is harmless
-            self._listeners.remove(self._callback)
+        for listeners in self._lists:
+            with contextlib.suppress(ValueError):  # closing twice is harmless
+                listeners.remove(self._callback)
 
     def __enter__(self) -> Subscription:
         return self

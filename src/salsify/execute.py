@@ -49,8 +49,7 @@ def begin(ingredient: QueryIngredient, db: Database, key: Any) -> ActiveQuery:
     if depth > _depth_guard:
         _ensure_recursion_room(depth)
     frame = ActiveQuery(ingredient, key, parent, depth)
-    with db._lock:
-        db._in_query += 1
+    db._in_query.append(None)
     local.top = frame
     db._states[ingredient.index].executions += 1
     return frame
@@ -66,8 +65,7 @@ def abort(db: Database, frame: ActiveQuery) -> None:
     """The body raised: pop the frame; nothing is memoized, the old memo stays."""
     parent = frame.parent
     db._local.top = parent
-    with db._lock:
-        db._in_query -= 1
+    db._in_query.pop()
     if frame.cycle is not None:
         reset_participants(db, frame.cycle)
     if parent is not None:
@@ -77,17 +75,18 @@ def abort(db: Database, frame: ActiveQuery) -> None:
 
 def finish(db: Database, frame: ActiveQuery, value: Any, old: Memo | None) -> Memo:
     db._local.top = frame.parent
-    with db._lock:
-        db._in_query -= 1
+    db._in_query.pop()
     reads = frame.deps
     deps = tuple(dict.fromkeys(reads)) if len(reads) > 1 else tuple(reads)
     changed_at = 0
     durability = _HIGH
+    inputs = 0
     for dep in deps:
         if dep.changed_at > changed_at:
             changed_at = dep.changed_at
         if dep.durability < durability:
             durability = dep.durability
+        inputs |= dep.inputs
     pushed = None if frame.pushed is None else fold_pushes(reads, frame.pushed)
     ingredient = frame.ingredient
     key = frame.key
@@ -96,7 +95,7 @@ def finish(db: Database, frame: ActiveQuery, value: Any, old: Memo | None) -> Me
     if old is None and frame.cycle is not None:
         old = frame.cycle.head_memo
     if old is None:
-        memo = Memo(ingredient, key, value, revision, changed_at, durability, deps, pushed)
+        memo = Memo(ingredient, key, value, revision, changed_at, durability, deps, pushed, inputs)
         state.memos[key] = memo
     else:
         memo = old
@@ -112,6 +111,7 @@ def finish(db: Database, frame: ActiveQuery, value: Any, old: Memo | None) -> Me
             changed_at = revision
         old.value = value
         old.deps = deps
+        old.inputs = inputs
         old.durability = durability
         old.changed_at = changed_at
         old.accumulated = pushed

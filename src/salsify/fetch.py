@@ -70,13 +70,15 @@ def fetch_memo(ingredient: QueryIngredient, db: Database, key: Any) -> Memo:
     if db._local.top is None:
         # A top-level call: register it so that a write from another thread waits for it
         # (and a write already waiting is applied first).
+        if db._cancelled_threads:
+            db._raise_if_cancelled_thread()
         db._enter()
         try:
             return _fetch(ingredient, db, state, key, memo, False)
         finally:
             db._exit()
-    if db._cancel_requested:
-        raise Cancelled(f"cancelled before {ingredient.describe_call(key)}: a write is waiting")
+    if db._hot_rev < 0:
+        db._raise_if_cancelled()
     return _fetch(ingredient, db, state, key, memo, False)
 
 
@@ -94,60 +96,77 @@ def _fetch(
     memo: Memo | None,
     known_stale: bool,
 ) -> Memo:
-    from salsify.cycles import verify_unit
-    from salsify.verify import deep_verify
-
-    me = threading.get_ident()
-    stale_at = db._revision if known_stale else -1
+    """Verify ``memo`` (no claim needed: threads verifying at once agree) and, when it
+    cannot be reused, claim the call and execute it (or wait for its owner)."""
+    memos = state.memos
+    revision = db._revision
+    stale_at = revision if known_stale else -1
+    if memo is None:
+        memo = state.evicted.get(key)
     while True:
-        revision = db._revision
-        if memo is not None and memo.verified_at == revision and state.memos.get(key) is memo:
-            state.hits += 1
-            return memo
-        if memo is not None and db._cycle_units and stale_at != revision:
-            head = db._cycle_units.get(memo)
+        if memo is not None and stale_at != revision and memo.verified_at != revision:
+            head = db._cycle_units.get(memo) if db._cycle_units else None
             if head is not None:
                 # A member of a fixpoint cycle is verified with its whole unit.
                 verify_unit(db, head)
-                memo = state.memos.get(key) or state.evicted.get(key)
-                if memo is not None and memo.verified_at == revision:
-                    continue
+                memo = memos.get(key) or state.evicted.get(key)
+                continue
+            if not deep_verify(db, memo):
+                stale_at = revision
+        if memo is not None and memo.verified_at == revision and memos.get(key) is memo:
+            state.hits += 1
+            return memo
+        # It must execute (it is new, stale or evicted): claim it, under the lock (the
+        # claim tables must not rest on the GIL; free-threaded builds have none).
+        me = threading.get_ident()
+        claim = Claim(me)
         with db._lock:
-            claim = state.claims.get(key)
-            if claim is None:
-                claim = state.claims[key] = Claim(me)
-            elif claim.owner == me:
-                claim = None
-            elif would_deadlock(db, claim, me):
-                raise _cycle(ingredient, db, key, across_threads=True)
-            else:
-                db._waiting[me] = claim
-        if claim is None:
-            return _reentered(ingredient, db, key)  # type: ignore[return-value]
-        if claim.owner != me:
-            _wait(db, ingredient, key, claim, me)
-            memo = state.memos.get(key)
-            if memo is None:
-                memo = state.evicted.get(key)
+            owner = state.claims.setdefault(key, claim)
+        if owner is not claim:
+            if owner.owner == me:
+                return _reentered(ingredient, db, key)  # type: ignore[return-value]
+            _wait_for_owner(db, ingredient, state, key, owner, me)
+            memo = memos.get(key) or state.evicted.get(key)
             continue
         try:
             if memo is None:
-                memo = state.evicted.get(key)
-                if memo is None:
-                    _check_owned_arguments(ingredient, db, key)
-            if memo is not None and memo.verified_at != revision and stale_at != revision:
-                if deep_verify(db, memo) and state.memos.get(key) is memo:
-                    return memo
-            elif memo is not None and memo.verified_at == revision and state.memos.get(key) is memo:
-                return memo  # another thread refreshed it while we waited for the lock
-            if memo is not None and memo.value.__class__ is EvictedValue:
+                _check_owned_arguments(ingredient, db, key)
+            elif memo.verified_at == revision and memos.get(key) is memo:
+                return memo  # another thread executed it between our check and claim
+            elif memo.value.__class__ is EvictedValue:
                 db._why.setdefault(memo, (_EVICTED, revision))
             result: Memo = ingredient.execute(db, key, memo)
             return result
+        except Cancelled:
+            raise  # a waiter takes over and computes it
+        except BaseException as error:
+            claim.error = error
+            raise
         finally:
             with db._lock:
                 del state.claims[key]
-            claim.done.set()
+                done = claim.done  # a waiter creates it under the lock
+            if done is not None:
+                done.set()
+
+
+def _wait_for_owner(
+    db: Database, ingredient: QueryIngredient, state: QueryState, key: Any, claim: Claim, me: int
+) -> None:
+    """Wait until another thread's claim on the call is released (or raise its error)."""
+    with db._lock:
+        if state.claims.get(key) is not claim:
+            return  # released meanwhile: look at the memo again
+        if would_deadlock(db, claim, me):
+            raise _cycle(ingredient, db, key, across_threads=True)
+        if claim.done is None:
+            claim.done = threading.Event()
+        db._waiting[me] = claim
+    _wait(db, ingredient, state, key, claim, me)
+    if claim.error is not None:
+        # The owner failed: errors are not memoized, but a waiter shares the owner's
+        # attempt, as if it had made the call itself.
+        raise claim.error
 
 
 _EVICTED = "its value had been evicted"
@@ -169,18 +188,23 @@ def _reentered(ingredient: QueryIngredient, db: Database, key: Any) -> Provision
     raise _cycle(ingredient, db, key)
 
 
-def _wait(db: Database, ingredient: QueryIngredient, key: Any, claim: Claim, me: int) -> None:
+def _wait(
+    db: Database, ingredient: QueryIngredient, state: QueryState, key: Any, claim: Claim, me: int
+) -> None:
+    done = claim.done
+    assert done is not None  # created by _wait_for_owner under the lock
     if db._listeners:
         db._emit(Blocked(ingredient.wrapper, ingredient.args_of(key), claim.owner))
     try:
-        while not claim.done.wait(0.05):
-            if db._cancel_requested and db._local.top is not None:
-                raise Cancelled(f"cancelled while waiting for {ingredient.describe_call(key)}")
+        # Wake up now and then: a write may want this thread to unwind meanwhile.
+        while not done.wait(0.02):
+            if db._hot_rev < 0 and db._local.top is not None:
+                db._raise_if_cancelled()
     finally:
         with db._lock:
             db._waiting.pop(me, None)
-    if db._cancel_requested and db._local.top is not None:
-        raise Cancelled(f"cancelled after waiting for {ingredient.describe_call(key)}")
+    if db._hot_rev < 0 and db._local.top is not None:
+        db._raise_if_cancelled()
 
 
 def _cycle(
@@ -213,6 +237,19 @@ def _unhashable(ingredient: QueryIngredient, key: Any) -> TypeError:
     return TypeError(f"query {ingredient.name}: arguments {args!r} are unhashable")
 
 
+# type -> does it carry ``__salsify_owned__`` (inputs, interned)? Cached because
+# ``getattr(int, "__salsify_owned__", False)`` raises and formats an AttributeError
+# internally, which made this check cost more than executing a small query.
+_owned_types: dict[type, bool] = {}
+
+
+def _is_owned_type(cls: type) -> bool:
+    owned = _owned_types.get(cls)
+    if owned is None:
+        owned = _owned_types[cls] = bool(getattr(cls, "__salsify_owned__", False))
+    return owned
+
+
 def _check_owned_arguments(ingredient: QueryIngredient, db: Database, key: Any) -> None:
     """Inputs and interned values passed as arguments (or inside tuples and frozensets
     of arguments) must belong to ``db``: reads of another database's inputs would not
@@ -224,8 +261,14 @@ def _check_owned_arguments(ingredient: QueryIngredient, db: Database, key: Any) 
             kind = type(item)
             if kind is tuple or kind is frozenset:
                 pending.extend(item)
-            elif getattr(kind, "__salsify_owned__", False) and item._db is not db:
+            elif _is_owned_type(kind) and item._db is not db:
                 raise MisuseError(
                     f"query {ingredient.name}: argument {name!r} holds {item!r}, which "
                     "belongs to another database"
                 )
+
+
+# Bound at the end: these modules import this one (the cycle is resolved by the time
+# any function here runs).
+from salsify.cycles import verify_unit  # noqa: E402
+from salsify.verify import deep_verify  # noqa: E402

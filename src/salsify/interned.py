@@ -35,9 +35,13 @@ class InternedBase:
                 f"{cls.__name__}(db, ...): the first argument must be a salsify.Database, "
                 f"got {type(db).__name__}"
             )
-        values = _bind_fields(cls, args, kwargs)
-        fields = tuple(values[name] for name in cls._field_order)
-        key = (cls, *fields)
+        if not kwargs and len(args) == len(cls._field_order):
+            key = (cls, *args)  # the common call: every field, positionally
+            fields = args
+        else:
+            values = _bind_fields(cls, args, kwargs)
+            fields = tuple(values[name] for name in cls._field_order)
+            key = (cls, *fields)
         table = db._interned
         try:
             found = table.get(key)

@@ -9,16 +9,27 @@ reads those two attributes without asking which kind it holds.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from salsify.query import QueryIngredient
 
 
+# Input summaries: every cell owns one of INPUT_BITS bits (round robin); a memo's
+# ``inputs`` is the union of the bits of every cell below it. If none of those bits was
+# written since the memo was verified, no cell below it changed, and it is valid without
+# a walk (a Bloom filter: a shared bit can only cause a needless walk, never a miss).
+INPUT_BITS = 256
+ALL_INPUTS = (1 << INPUT_BITS) - 1
+_BITS = [1 << i for i in range(INPUT_BITS)]  # shared int objects: 8 bytes per reference
+_cell_numbers = itertools.count()
+
+
 class Cell:
     """One value field of one input: the leaves of the dependency graph."""
 
-    __slots__ = ("changed_at", "durability", "field", "owner", "value")
+    __slots__ = ("changed_at", "durability", "field", "inputs", "owner", "value")
 
     def __init__(self, value: Any, changed_at: int, durability: int, owner: Any, field: str):
         self.value = value
@@ -26,6 +37,7 @@ class Cell:
         self.durability = durability
         self.owner = owner
         self.field = field
+        self.inputs = _BITS[next(_cell_numbers) % INPUT_BITS]
 
     def describe(self) -> str:
         owner = self.owner if isinstance(self.owner, str) else repr(self.owner)
@@ -38,7 +50,8 @@ class Memo:
     A memo is updated in place when its query re-executes: readers hold a reference to
     it in their dependency tuples, so its identity is the identity of the call.
     ``deps`` is the ordered, de-duplicated tuple of cells and memos read by the last
-    execution; ``accumulated`` holds what that execution pushed to accumulators.
+    execution; ``accumulated`` holds what that execution pushed to accumulators;
+    ``inputs`` summarises the cells below it (see ``INPUT_BITS``).
     """
 
     __slots__ = (
@@ -47,6 +60,7 @@ class Memo:
         "deps",
         "durability",
         "ingredient",
+        "inputs",
         "key",
         "value",
         "verified_at",
@@ -62,6 +76,7 @@ class Memo:
         durability: int,
         deps: tuple[Any, ...],
         accumulated: Any,
+        inputs: int = ALL_INPUTS,
     ) -> None:
         self.ingredient = ingredient
         self.key = key
@@ -71,6 +86,7 @@ class Memo:
         self.durability = durability
         self.deps = deps
         self.accumulated = accumulated
+        self.inputs = inputs
 
     @property
     def args(self) -> tuple[Any, ...]:

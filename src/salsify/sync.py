@@ -20,12 +20,20 @@ if TYPE_CHECKING:
 
 
 class Claim:
-    __slots__ = ("done", "frame_depth", "owner")
+    """One thread's exclusive right to verify or execute one call.
+
+    ``error`` is set when the owner's execution raised (other than ``Cancelled``):
+    threads that waited for it raise the same error instead of starting over.
+    """
+
+    __slots__ = ("done", "error", "owner")
 
     def __init__(self, owner: int) -> None:
         self.owner = owner
-        self.done = threading.Event()
-        self.frame_depth = 0
+        # Created by the first waiter, under the database lock: most claims are never
+        # waited on, and an Event (a Condition and a Lock) costs microseconds to build.
+        self.done: threading.Event | None = None
+        self.error: BaseException | None = None
 
 
 def would_deadlock(db: Database, claim: Claim, me: int) -> bool:

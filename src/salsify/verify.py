@@ -12,7 +12,8 @@ recursion, so a chain of any length verifies under the default recursion limit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from salsify.errors import Cancelled
 from salsify.events import Validated
@@ -29,95 +30,176 @@ def deep_verify(db: Database, root: Memo) -> bool:
     revision); False when it must be re-executed by the caller. Stale dependencies met
     on the way are re-executed here.
     """
-    from salsify.cycles import verify_unit
-    from salsify.fetch import refresh_stale
-
     units = db._cycle_units
     revision = db._revision
     last_changed = db._last_changed
-    if last_changed[root.durability] <= root.verified_at:
+    push = db._push
+    if last_changed[root.durability] <= root.verified_at or (
+        push is not None and push.is_clean(root)
+    ):
+        _validated(db, root, revision, deep=False)
+        return True
+    written_since = db._written_since
+    if not root.inputs & db._inputs_written_since(root.verified_at):
+        # No cell below it was written since it was verified (its input summary).
         _validated(db, root, revision, deep=False)
         return True
 
     # Hot loop: written with locals and without helper calls on the common branches.
-    memos: list[Memo] = [root]
-    positions: list[int] = [0]
-    on_stack: set[int] = {id(root)}
-    unresolved: set[int] = set()
+    # The memo being decided keeps an iterator over its deps; a suspended parent is a
+    # (memo, deps iterator, verified_at) frame that resumes exactly where it stopped,
+    # so nothing is re-read when a child returns. Validations are inlined (the
+    # counters and the event of ``_validated``).
+    states = db._states
+    listeners = db._validated_listeners
+    stack: list[tuple[Memo, Iterator[Any], int]] = []
+    on_stack: set[Memo] = {root}  # Memo keeps identity hashing: a cheap membership test
+    unresolved: set[Memo] = set()
     rerun = db._rerun if db._rerun_revision == revision else None
-    while memos:
-        memo = memos[-1]
-        i = positions[-1]
-        deps = memo.deps
-        verified_at = memo.verified_at
-        n = len(deps)
+    memo = root
+    deps: Iterator[Any] = iter(root.deps)
+    verified_at = root.verified_at
+    while True:
+        descended = False
         stale = False
-        descend: Memo | None = None
+        cause: Any = _ERROR_BELOW
         if rerun is not None and memo in rerun:
             # Re-executing a dependency raised earlier in this revision: re-run.
             stale = True
-            n = 0
-        while i < n:
-            dep = deps[i]
-            if dep.__class__ is Cell:
-                if dep.changed_at > verified_at:
-                    stale = True
-                    break
-            else:
+            if memo.deps:
+                cause = memo.deps[0]
+        else:
+            for dep in deps:
+                if dep.__class__ is Cell:
+                    if dep.changed_at > verified_at:
+                        stale = True
+                        cause = dep
+                        break
+                    continue
                 if dep.verified_at != revision:
-                    if last_changed[dep.durability] <= dep.verified_at:
-                        _validated(db, dep, revision, deep=False)
+                    if last_changed[dep.durability] <= dep.verified_at or (
+                        push is not None and push.is_clean(dep)
+                    ):
+                        # Unchanged since verified; or live and unreached by any write.
+                        dep.verified_at = revision
+                        states[dep.ingredient.index].validations_shallow += 1
+                        if listeners:
+                            _emit_validated(db, dep, deep=False)
                     elif units and dep in units:
                         verify_unit(db, units[dep])
-                    elif unresolved and id(dep) in unresolved:
+                    elif not dep.inputs & (
+                        written_since.get(dep.verified_at)
+                        or db._inputs_written_since(dep.verified_at)
+                    ):
+                        # Its input summary vouches for it: no walk below it.
+                        dep.verified_at = revision
+                        states[dep.ingredient.index].validations_shallow += 1
+                        if listeners:
+                            _emit_validated(db, dep, deep=False)
+                    elif unresolved and dep in unresolved:
                         stale = True
+                        cause = dep
                         break
-                    elif id(dep) in on_stack:
+                    elif dep in on_stack:
                         # A dependency cycle recorded by fixpoint iteration: its members
                         # are being decided by this very walk; the others decide it.
-                        i += 1
                         continue
                     else:
-                        descend = dep
-                        break
+                        # Leaf queries (reading only inputs) are most memos of a typical
+                        # graph: when every dep is an unchanged cell, decide the memo
+                        # here without pushing a frame; otherwise descend into it.
+                        dep_verified_at = dep.verified_at
+                        for read in dep.deps:
+                            if read.__class__ is not Cell or read.changed_at > dep_verified_at:
+                                stack.append((memo, deps, verified_at))
+                                on_stack.add(dep)
+                                memo = dep
+                                deps = iter(memo.deps)
+                                verified_at = dep_verified_at
+                                descended = True
+                                break
+                        else:
+                            if rerun is not None and dep in rerun:
+                                # Not decided here: the general path re-runs it.
+                                stack.append((memo, deps, verified_at))
+                                on_stack.add(dep)
+                                memo = dep
+                                deps = iter(memo.deps)
+                                verified_at = dep_verified_at
+                                descended = True
+                            else:
+                                dep.verified_at = revision
+                                states[dep.ingredient.index].validations_deep += 1
+                                if listeners:
+                                    _emit_validated(db, dep, deep=True)
+                        if descended:
+                            break
                 if dep.changed_at > verified_at:
                     stale = True
+                    cause = dep
                     break
-            i += 1
-        if descend is not None:
-            positions[-1] = i
-            memos.append(descend)
-            positions.append(0)
-            on_stack.add(id(descend))
+        if descended:
             continue
-        memos.pop()
-        positions.pop()
-        on_stack.discard(id(memo))
-        if stale:
-            db._why[memo] = (deps[i] if i < len(deps) else _ERROR_BELOW, revision)
-            if not memos:
-                return False
-            try:
-                refresh_stale(db, memo)
-            except Cancelled:
-                raise
-            except Exception:
-                # Its body raised, and errors are not memoized. Every reader on the walk
-                # must now re-execute, so that the error travels through their bodies
-                # (which may catch it) as in a from-scratch run. Marking them makes each
-                # one's verification O(1) when the root's body calls down again.
-                if db._rerun_revision != revision:
-                    db._rerun_revision = revision
-                    db._rerun = set()
-                db._rerun.update(memos)
-                return False
-            if memo.verified_at != revision:
-                # It re-entered a fixpoint head running above this walk and only got
-                # the provisional value: its readers here are stale.
-                unresolved.add(id(memo))
-        else:
-            _validated(db, memo, revision, deep=True)
-    return True
+        # ``memo`` is decided (stale, or none of its deps changed). Hand it to its
+        # parent, which is stale in turn when the child changed after the parent's
+        # verification; otherwise the parent resumes its own deps.
+        while True:
+            on_stack.discard(memo)
+            if stale:
+                db._why[memo] = (cause, revision)
+                if not stack:
+                    return False
+                try:
+                    refresh_stale(db, memo)
+                except Cancelled:
+                    raise
+                except Exception:
+                    # Its body raised, and errors are not memoized. Every reader on the
+                    # walk must now re-execute, so that the error travels through their
+                    # bodies (which may catch it) as in a from-scratch run. Marking them
+                    # makes each one's verification O(1) when the root's body calls
+                    # down again.
+                    if db._rerun_revision != revision:
+                        db._rerun_revision = revision
+                        db._rerun = set()
+                    db._rerun.update(frame[0] for frame in stack)
+                    return False
+                if memo.verified_at != revision:
+                    # It re-entered a fixpoint head running above this walk and only
+                    # got the provisional value: its readers here are stale.
+                    unresolved.add(memo)
+            else:
+                # Its dependencies may have re-executed with new reads since it was last
+                # verified (and been backdated): refresh its input summary so it still
+                # covers every cell below it.
+                inputs = 0
+                for dep in memo.deps:
+                    inputs |= dep.inputs
+                memo.inputs = inputs
+                memo.verified_at = revision
+                states[memo.ingredient.index].validations_deep += 1
+                if listeners:
+                    _emit_validated(db, memo, deep=True)
+                if not stack:
+                    return True
+            child = memo
+            memo, deps, verified_at = stack.pop()
+            cause = child
+            if child.verified_at != revision:
+                if units and child in units:
+                    verify_unit(db, units[child])
+                    stale = child.changed_at > verified_at
+                else:
+                    stale = True  # unresolved (see above)
+            else:
+                stale = child.changed_at > verified_at
+            if not stale:
+                break
+
+
+def _emit_validated(db: Database, memo: Memo, *, deep: bool) -> None:
+    ingredient = memo.ingredient
+    db._emit(Validated(ingredient.wrapper, ingredient.args_of(memo.key), deep))
 
 
 _ERROR_BELOW = "a dependency raised while being re-executed"
@@ -130,6 +212,11 @@ def _validated(db: Database, memo: Memo, revision: int, *, deep: bool) -> None:
         state.validations_deep += 1
     else:
         state.validations_shallow += 1
-    if db._listeners:
+    if db._validated_listeners:
         ingredient = memo.ingredient
         db._emit(Validated(ingredient.wrapper, ingredient.args_of(memo.key), deep))
+
+
+# Bound at the end: these modules import this one.
+from salsify.cycles import verify_unit  # noqa: E402
+from salsify.fetch import refresh_stale  # noqa: E402

@@ -51,10 +51,9 @@ def test_rule6_a_high_memo_is_reused_after_a_low_write_without_a_walk(db, rec):
 def test_a_memo_takes_the_lowest_durability_it_read(db, rec):
     stdlib = Source(db, name="os.py", text="import sys", durability=Durability.HIGH)
     user = Source(db, name="main.py", text="x = 1")
-    other = Source(db, name="other.py", text="")
     total(db, (stdlib, user))
     rec.clear()
-    other.text = "y"  # a LOW write: the mixed memo must be walked
+    db.synthetic_write(Durability.LOW)  # an unknown LOW change: the mixed memo is walked
     assert total(db, (stdlib, user)) == 15
     assert rec.validated(deep=False) == [("size", (stdlib,))]
     assert sorted(rec.validated(deep=True)) == [("size", (user,)), ("total", ((stdlib, user),))]
@@ -76,9 +75,24 @@ def test_medium_sits_between_low_and_high(db, rec):
     medium.text = "mmm"
     for s in (high, medium, low):
         size(db, s)
-    assert rec.validated(deep=False) == [("size", (high,))]
+    # high: durability shortcut; low: its input summary shows no write below it.
+    assert rec.validated(deep=False) == [("size", (high,)), ("size", (low,))]
     assert rec.executed() == [("size", (medium,))]
-    assert rec.validated(deep=True) == [("size", (low,))]
+    assert rec.validated(deep=True) == []
+
+
+def test_an_unrelated_write_is_vouched_for_by_the_input_summary(db, rec):
+    user = Source(db, name="main.py", text="x = 1")
+    stdlib = Source(db, name="os.py", text="import sys", durability=Durability.HIGH)
+    other = Source(db, name="other.py", text="")
+    total(db, (stdlib, user))
+    rec.clear()
+    log.clear()
+    other.text = "y"  # LOW, like main.py, but nothing below total reads it
+    assert total(db, (stdlib, user)) == 15
+    # One validation without a walk: total's dependencies are not visited.
+    assert rec.events == [salsify.Validated(total, ((stdlib, user),), False)]
+    assert log == []
 
 
 def test_synthetic_writes_walk_only_memos_of_their_level_or_lower(db, rec):

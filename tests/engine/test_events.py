@@ -124,3 +124,31 @@ def test_events_are_frozen_values(db, rec):
     with pytest.raises(AttributeError):
         event.args = ()  # type: ignore[misc]
     assert event == salsify.Executed(double, (c,))
+
+
+def test_on_event_filters_by_kind_and_rejects_non_events(db):
+    import pytest
+
+    @salsify.input
+    class Thing:
+        value: int
+
+    @salsify.query
+    def twice(db, thing):
+        return thing.value * 2
+
+    thing = Thing(db, value=1)
+    executed: list[salsify.Event] = []
+    everything: list[salsify.Event] = []
+    only = db.on_event(executed.append, salsify.Executed)
+    db.on_event(everything.append)
+    twice(db, thing)
+    db.synthetic_write()
+    twice(db, thing)
+    assert [type(e) for e in executed] == [salsify.Executed]
+    assert [type(e) for e in everything] == [salsify.Executed, salsify.Validated]
+    assert db._validated_listeners  # the unfiltered listener still wants them
+    only.close()
+    only.close()  # harmless
+    with pytest.raises(TypeError, match="not a salsify event class"):
+        db.on_event(print, int)

@@ -281,3 +281,32 @@ def test_rebinding_a_used_import_keeps_it_used() -> None:
     import os
     """
     assert unused(source) == set()
+
+
+PEP_695_SOURCE = """
+from typing import Callable
+
+def identity[T](value: T) -> T:
+    return value
+
+def bounded[F: Callable[..., object]](method: F, /) -> F:
+    return method
+
+class Box[T]:
+    def get(self) -> T:
+        def inner() -> T:
+            return self.item
+        return inner()
+
+type Pair[K] = tuple[K, Later]
+
+class Later: ...
+
+print(T)
+"""
+
+
+@pytest.mark.skipif(not hasattr(ast, "TypeAlias"), reason="PEP 695 syntax needs 3.12")
+def test_pep695_type_parameters_are_scoped() -> None:
+    assert findings(PEP_695_SOURCE) == {("F821", "T")}
+    assert pyflakes_findings(PEP_695_SOURCE) == {("F821", "T")}

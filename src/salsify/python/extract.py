@@ -531,13 +531,21 @@ class _Extractor:
                 annotations.append(wildcard.annotation)
         if not isinstance(node, ast.Lambda):
             annotations.append(node.returns)
-        for annotation in annotations:
-            if annotation is not None:
-                self.annotate(annotation)
+        # Defaults are evaluated where the function is defined; annotations see its type
+        # parameters (PEP 695), so they go inside the type-parameter scope.
         self.visit_all(args.defaults)
         self.visit_all([d for d in args.kw_defaults if d is not None])
-
         name = "<lambda>" if isinstance(node, ast.Lambda) else node.name
+        with self.type_parameters(node, name):
+            for annotation in annotations:
+                if annotation is not None:
+                    self.annotate(annotation)
+            self._function_body(node, name)
+
+    def _function_body(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, name: str
+    ) -> None:
+        args = node.args
         path = self.open_child(name, ScopeKind.FUNCTION, node)
         saved_try = self.import_try_depth
         self.import_try_depth = 0
@@ -572,12 +580,44 @@ class _Extractor:
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.visit_all(node.decorator_list)
-        self.visit_all(node.bases)
-        self.visit_all(node.keywords)
-        path = self.open_child(node.name, ScopeKind.CLASS, node)
-        with self.new_scope(path, ScopeKind.CLASS):
-            self.visit_all(node.body)
+        with self.type_parameters(node, node.name):
+            self.visit_all(node.bases)
+            self.visit_all(node.keywords)
+            path = self.open_child(node.name, ScopeKind.CLASS, node)
+            with self.new_scope(path, ScopeKind.CLASS):
+                self.visit_all(node.body)
         self.bind(Binding(node.name, BindingKind.CLASS), node)
+
+    @contextmanager
+    def type_parameters(self, node: ast.AST, name: str) -> Iterator[None]:
+        """PEP 695 (3.12+): ``def f[T]``, ``class C[T]`` and ``type A[T] = ...`` open a
+        scope holding the type parameters, seen by bounds, annotations, bases and body
+        (a function-like scope: nested functions see it, unlike a class scope)."""
+        params = getattr(node, "type_params", None)
+        if not params:
+            yield
+            return
+        path = self.open_child(f"<type parameters of {name}>", ScopeKind.FUNCTION, node)
+        with self.new_scope(path, ScopeKind.FUNCTION):
+            for param in params:
+                self.bind(Binding(param.name, BindingKind.ARGUMENT), param)
+            for param in params:
+                for field in ("bound", "default_value"):
+                    value = getattr(param, field, None)
+                    if value is not None:
+                        self.annotate(value)
+            yield
+
+    def visit_TypeAlias(self, node: Any) -> None:
+        """``type A[T] = value``: binds A here; the value is evaluated lazily."""
+        self.bind(Binding(node.name.id, BindingKind.ASSIGNMENT), node.name)
+        with self.type_parameters(node, node.name.id):
+            saved = self.deferred
+            self.deferred = True
+            try:
+                self.visit(node.value)
+            finally:
+                self.deferred = saved
 
     def visit_ListComp(
         self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
@@ -734,6 +774,7 @@ class _Extractor:
 
 
 _HANDLED: tuple[type[ast.AST], ...] = (
+    *((ast.TypeAlias,) if hasattr(ast, "TypeAlias") else ()),  # type: ignore[attr-defined,unused-ignore]
     ast.Name,
     ast.Assign,
     ast.NamedExpr,

@@ -22,6 +22,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from salsify.errors import CycleError
+
 from ._context import ctx, state
 from ._flags import (
     COMPUTED,
@@ -263,14 +265,23 @@ def shallow_propagate(link: Link | None) -> None:
 
 
 def update_computed(node: DerivedNode) -> bool:
-    """Run a computed's fn with tracking; True when its value (or error) changed."""
-    if state.depth >= MAX_DEPTH:
+    """Run a computed's fn with tracking; True when its value (or error) changed.
+
+    ``start_tracking``/``end_tracking`` and ``same`` are inlined: this runs once per
+    recomputation, and a Python call costs as much as the rest of the bookkeeping.
+    """
+    st = state
+    if st.depth >= MAX_DEPTH:
         node.flags |= DIRTY
         raise TooDeep(node)
-    prev = ctx.observer
-    ctx.observer = node
-    start_tracking(node)
-    state.depth += 1
+    local = ctx
+    prev = local.observer
+    local.observer = node
+    version = st.version = st.version + 1
+    node.version = version
+    node.deps_tail = None
+    node.flags = (node.flags & ~NOTIFIED) | RUNNING
+    st.depth += 1
     try:
         value = node.fn()
     except Exception as exc:
@@ -282,9 +293,20 @@ def update_computed(node: DerivedNode) -> bool:
         node.flags |= DIRTY  # aborted (TooDeep, KeyboardInterrupt): run again next read
         raise
     finally:
-        state.depth -= 1
-        ctx.observer = prev
-        end_tracking(node)
+        st.depth -= 1
+        local.observer = prev
+        # end_tracking: drop the links not read in this run (dynamic dependencies).
+        node.flags &= ~RUNNING
+        tail = node.deps_tail
+        if tail is None:
+            stale = node.deps
+            node.deps = None
+        else:
+            stale = tail.next_dep
+            if stale is not None:
+                tail.next_dep = None
+        if stale is not None:
+            unlink_chain(stale)
     flags = node.flags
     if flags & ERRORED:
         node.flags = flags & ~ERRORED
@@ -293,8 +315,22 @@ def update_computed(node: DerivedNode) -> bool:
         return True
     old = node.cached
     eq = node.equals
-    if old is not UNSET and (same(old, value) if eq is None else eq(old, value)):
-        return False
+    if old is not UNSET:
+        if eq is None:
+            # ``same`` inlined: identity, ==, then the NaN rule (x != x only for NaN).
+            if (
+                old is value
+                or old == value
+                or (
+                    isinstance(old, float)
+                    and isinstance(value, float)
+                    and old != old
+                    and value != value
+                )
+            ):
+                return False
+        elif eq(old, value):
+            return False
     node.cached = value
     return True
 
@@ -362,16 +398,19 @@ def check_dirty(link: Link) -> bool:
 
 def refresh(node: DerivedNode) -> None:
     """Bring a computed up to date (caller holds the lock)."""
-    from salsify.errors import CycleError
-
     flags = node.flags
     if flags & RUNNING:
         raise CycleError("cycle detected: a computed read itself while computing")
     if flags & DIRTY or (flags & PENDING and node.deps is not None and check_dirty(node.deps)):
         if update_computed(node):
-            subs = node.subs
-            if subs is not None:
-                shallow_propagate(subs)
+            # shallow_propagate, inlined
+            link = node.subs
+            while link is not None:
+                sub = link.sub
+                flags = sub.flags
+                if flags & NOTIFIED == PENDING:
+                    sub.flags = flags | DIRTY
+                link = link.next_sub
     elif flags & PENDING:
         node.flags = flags & ~PENDING
 

@@ -17,6 +17,7 @@ from ._graph import (
     SourceNode,
     link_slow,
     propagate,
+    refresh,
     refresh_top,
     same,
     shallow_propagate,
@@ -130,7 +131,10 @@ class Computed(DerivedNode, Generic[T]):
             with LOCK:
                 refresh_top(self)
         else:
-            refresh_top(self)
+            if state.depth:
+                refresh(self)  # refresh_top's own first test, saving a call per read
+            else:
+                refresh_top(self)
             if tracked:
                 tail = sub.deps_tail
                 if tail is None or tail.dep is not self:

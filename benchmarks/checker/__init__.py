@@ -1,0 +1,1 @@
+"""The checker on the standard library next to pyflakes and ruff."""
