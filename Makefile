@@ -58,7 +58,7 @@ test-versions:
 		if [ -z "$$py" ]; then echo "python$$v: not on this machine, skipped"; continue; fi; \
 		echo "== $$py"; \
 		$$py -m venv .venv-$$v && .venv-$$v/bin/python -m pip install --quiet -e '.[dev,python]' \
-			&& PYTHONFAULTHANDLER=1 .venv-$$v/bin/pytest -q -p no:cacheprovider || exit 1; \
+			&& PYTHONFAULTHANDLER=1 .venv-$$v/bin/pytest -p no:cacheprovider || exit 1; \
 	done
 
 clean:
