@@ -371,12 +371,7 @@ class Database:
         for kind in kinds:
             if not (isinstance(kind, type) and issubclass(kind, Event)):
                 raise TypeError(f"on_event: {kind!r} is not a salsify event class")
-        entry = callback
-        if kinds:
-
-            def entry(event: Event) -> None:
-                if isinstance(event, kinds):
-                    callback(event)
+        entry = _filtered(callback, kinds) if kinds else callback
 
         lists = [self._listeners]
         self._listeners.append(entry)
@@ -423,3 +418,11 @@ class Database:
         from salsify.introspect import graph
 
         return graph(self, query, args)
+
+
+def _filtered(callback: EventCallback, kinds: tuple[type[Event], ...]) -> EventCallback:
+    def deliver(event: Event) -> None:
+        if isinstance(event, kinds):
+            callback(event)
+
+    return deliver

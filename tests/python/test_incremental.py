@@ -204,3 +204,18 @@ def test_builtin_and_compiled_modules_are_opaque_not_missing(tmp_path: Path) -> 
     (tmp_path / "m.py").write_text("import sys, _ssl, math, os.path\nprint(sys, _ssl, math, os)\n")
     workspace = Workspace([str(tmp_path)])
     assert workspace.check()[str(tmp_path / "m.py")] == []
+
+
+def test_a_missing_module_is_reported_once_per_statement(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text(
+        "from missing import a, b, c\nfrom missing import d\nimport gone, also_gone\n"
+        "print(a, b, c, d, gone, also_gone)\n"
+    )
+    found = Workspace([str(tmp_path)]).check()[str(tmp_path / "main.py")]
+    unresolved = [(d.line, d.message) for d in found if d.code == "I001"]
+    assert unresolved == [
+        (1, "unresolved import 'missing'"),
+        (2, "unresolved import 'missing'"),
+        (3, "unresolved import 'gone'"),
+        (3, "unresolved import 'also_gone'"),
+    ]

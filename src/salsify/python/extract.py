@@ -487,6 +487,7 @@ class _Extractor:
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = "." * node.level + (node.module or "")
+        starts_statement = True
         for alias in node.names:
             name = alias.asname or alias.name
             if node.module == "__future__":
@@ -516,7 +517,9 @@ class _Extractor:
                 has_alias=has_alias,
                 guarded=self._import_guarded(),
                 at_module_level=self.function_depth == 0,
+                starts_statement=starts_statement,
             )
+            starts_statement = False
             self.bind(Binding(name, kind, info), alias)
 
     # ---- scopes ---------------------------------------------------------------------

@@ -207,6 +207,7 @@ class ImportRecord:
     member: str | None
     guarded: bool
     at_module_level: bool
+    starts_statement: bool = True
 
 
 @salsify.query
@@ -223,7 +224,13 @@ def imports(db: salsify.Database, file: FileId) -> tuple[ImportRecord, ...]:
             module = _absolute(importer, is_package, info)
             records.append(
                 ImportRecord(
-                    table.path, ordinal, module, info.member, info.guarded, info.at_module_level
+                    table.path,
+                    ordinal,
+                    module,
+                    info.member,
+                    info.guarded,
+                    info.at_module_level,
+                    info.starts_statement,
                 )
             )
     return tuple(records)
@@ -294,16 +301,22 @@ def unresolved_imports(db: salsify.Database, file: FileId) -> tuple[tuple[str, i
     """(scope path, binding ordinal, message) of imports that cannot be found (I001)."""
     found: list[tuple[str, int, str]] = []
     for record in imports(db, file):
+        # `from missing import a, b, c` is one missing module, reported once.
+        same_statement = not record.starts_statement
         if record.guarded:
             continue
         if record.module is None:
-            found.append((record.scope, record.ordinal, "relative import beyond the top package"))
+            if not same_statement:
+                message = "relative import beyond the top package"
+                found.append((record.scope, record.ordinal, message))
             continue
         if record.module in ALWAYS_PRESENT:
             continue
         resolution = resolve_module(db, record.module)
         if resolution.kind is ModuleKind.MISSING:
-            found.append((record.scope, record.ordinal, f"unresolved import '{record.module}'"))
+            if not same_statement:
+                message = f"unresolved import '{record.module}'"
+                found.append((record.scope, record.ordinal, message))
             continue
         if record.member is None or record.member == "*":
             continue

@@ -70,6 +70,9 @@ class ImportInfo:
     has_alias: bool
     guarded: bool  # try/except ImportError, `if TYPE_CHECKING`, platform/version checks
     at_module_level: bool  # executed when the module is imported (not inside a def)
+    # The first name bound by its `from m import a, b` statement (always True for
+    # `import a, b`, whose names are separate modules): a missing `m` is reported once.
+    starts_statement: bool = True
 
 
 # Events, in execution order. Plain tuples keep tables cheap to build and to compare.
