@@ -132,7 +132,8 @@ def run_check(arguments: argparse.Namespace) -> int:
     if arguments.watch:
         from salsify.python.watch import watch
 
-        return watch(workspace, results, arguments.format, sys.stdout)
+        extra = tuple(os.path.abspath(p) for p in arguments.search_path)
+        return watch(workspace, results, arguments.format, sys.stdout, also_watch=extra)
     return EXIT_DIAGNOSTICS if diagnostics else EXIT_CLEAN
 
 

@@ -85,13 +85,19 @@ def watch(
     results: dict[str, list[Diagnostic]],
     output_format: str,
     out: TextIO,
+    *,
+    also_watch: tuple[str, ...] = (),
 ) -> int:
+    """Re-check after every batch of file events below the project roots and
+    `also_watch` (the search paths given on the command line; the standard library and
+    site-packages are not watched)."""
     import watchfiles
 
     out.write("watching for changes (Ctrl-C to stop)\n")
     out.flush()
+    watched = [*workspace.roots, *(p for p in also_watch if p not in workspace.roots)]
     try:
-        for changes in watchfiles.watch(*workspace.roots, debounce=50, step=20):
+        for changes in watchfiles.watch(*watched, debounce=50, step=20):
             paths = [path for _, path in changes]
             new_results, seconds, executed = recheck(workspace, results, paths)
             added, removed = diagnostics_delta(results, new_results)

@@ -27,6 +27,7 @@ from salsify.python.inputs import (
     SourceFile,
     get_directory,
     get_project_files,
+    get_settings,
     get_source_file,
     new_directory,
     new_project_files,
@@ -66,9 +67,7 @@ class Workspace:
         for directory, entries in project_listings.items():
             new_directory(self.db, directory, entries, Durability.LOW)
         for search_path in self.search_paths:
-            for directory, entries in walk_directories(search_path, packages_only=True):
-                if get_directory(self.db, directory) is None:
-                    new_directory(self.db, directory, entries, Durability.HIGH)
+            self._list_search_path(search_path)
         for path in sorted(self._project):
             result = read_source(path)
             self._stamps[path] = _stamp(path)
@@ -126,6 +125,7 @@ class Workspace:
     def rescan(self, changed: Iterable[str] = ()) -> None:
         """Bring the inputs in line with the disk. `changed` paths are re-read regardless."""
         forced = {os.path.abspath(p) for p in changed}
+        self._rescan_search_directories(forced)
         listings = self._scan_project_listings()
         for directory, entries in listings.items():
             existing = get_directory(self.db, directory)
@@ -161,6 +161,36 @@ class Workspace:
         if files != self._project:
             self._project = files
             self._publish_project()
+
+    def set_search_paths(self, search_paths: Sequence[str]) -> None:
+        """Search for imports in these directories (after the project roots) from now on."""
+        paths = tuple(os.path.abspath(p) for p in search_paths)
+        for path in paths:
+            if path not in self.search_paths:
+                self._list_search_path(path)
+        self.search_paths = paths
+        settings = get_settings(self.db)
+        if settings is not None and settings.search_paths != paths:
+            set_fields(settings, search_paths=paths)
+
+    def _list_search_path(self, search_path: str) -> None:
+        """Directory inputs (HIGH: they rarely change) for a search path's packages."""
+        for directory, entries in walk_directories(search_path, packages_only=True):
+            existing = get_directory(self.db, directory)
+            if existing is None:
+                new_directory(self.db, directory, entries, Durability.HIGH)
+            elif existing.entries != entries:
+                set_fields(existing, entries=entries)
+
+    def _rescan_search_directories(self, changed: Iterable[str]) -> None:
+        """A watcher reported changes below a search path: refresh those listings."""
+        for path in changed:
+            for search_path in self.search_paths:
+                if _is_below(path, search_path) and not any(_is_below(path, r) for r in self.roots):
+                    directory = path if os.path.isdir(path) else os.path.dirname(path)
+                    if _is_below(directory, search_path):
+                        self._list_search_path(directory)
+                    break
 
     def load_external(self, path: str) -> bool:
         """Make a file outside the project an input (read from disk, on demand: the language
