@@ -219,3 +219,18 @@ def test_a_missing_module_is_reported_once_per_statement(tmp_path: Path) -> None
         (3, "unresolved import 'gone'"),
         (3, "unresolved import 'also_gone'"),
     ]
+
+
+def test_names_defined_dynamically_or_implicitly_are_not_unresolved(tmp_path: Path) -> None:
+    (tmp_path / "generated.py").write_text(
+        "def _make(*names):\n    globals().update({n: n for n in names})\n_make('RED', 'BLUE')\n"
+    )
+    (tmp_path / "plain.py").write_text("VALUE = 1\n")
+    (tmp_path / "main.py").write_text(
+        "from generated import RED\nfrom plain import __doc__, VALUE, MISSING\n"
+        "print(RED, __doc__, VALUE, MISSING)\n"
+    )
+    found = Workspace([str(tmp_path)]).check()[str(tmp_path / "main.py")]
+    assert [d.message for d in found if d.code == "I001"] == [
+        "unresolved import 'MISSING' from 'plain'"
+    ]

@@ -44,7 +44,14 @@ from salsify.python.resolve import (
     resolve_scope,
 )
 from salsify.python.resolve import unused_imports as find_unused_imports
-from salsify.python.scope_model import BindingKind, FileTables, ImportInfo, ScopeKind, ScopeTable
+from salsify.python.scope_model import (
+    LOAD,
+    BindingKind,
+    FileTables,
+    ImportInfo,
+    ScopeKind,
+    ScopeTable,
+)
 
 # Modules that exist in every running interpreter without a file to find.
 ALWAYS_PRESENT = frozenset({"__main__"})
@@ -268,7 +275,30 @@ class ModuleExports:
     def has(self, name: str) -> bool:
         if self.dynamic or (self.dunder_all is not None and name in self.dunder_all):
             return True
+        if name in MODULE_ATTRIBUTES:
+            return True
         return any(n == name for n, _ in self.names)
+
+
+# Attributes every module has without binding them (`from m import __doc__` is fine).
+MODULE_ATTRIBUTES = frozenset(
+    {
+        "__doc__",
+        "__name__",
+        "__file__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+        "__path__",
+        "__builtins__",
+        "__dict__",
+        "__cached__",
+        "__annotations__",
+    }
+)
+# Loaded anywhere in a module, these can define module globals no table shows
+# (`globals().update(...)` in hashlib and re._constants, `exec` in turtle).
+DYNAMIC_DEFINERS = frozenset({"globals", "exec", "vars"})
 
 
 @salsify.query
@@ -280,8 +310,23 @@ def module_exports(db: salsify.Database, file: FileId) -> ModuleExports | None:
     names = frozenset(
         (name, _export_kind(module.kind_of(ordinal))) for name, ordinal in module.final.items()
     )
-    dynamic = bool(module.star_names) or "__getattr__" in module.final
+    dynamic = (
+        bool(module.star_names)
+        or "__getattr__" in module.final
+        or defines_globals_dynamically(db, file)
+    )
     return ModuleExports(names, module.export_names, dynamic)
+
+
+@salsify.query
+def defines_globals_dynamically(db: salsify.Database, file: FileId) -> bool:
+    """Does some scope of the file load `globals`, `exec` or `vars`? A firewall of its own:
+    it reads every scope table, and its equal answer spares `module_exports` on body edits."""
+    return any(
+        event[0] == LOAD and event[1] in DYNAMIC_DEFINERS
+        for scope in scopes(db, file)
+        for event in scope_table(db, scope).events
+    )
 
 
 def _export_kind(kind: BindingKind) -> BindingKind:
