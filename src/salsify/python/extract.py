@@ -198,8 +198,15 @@ class _Extractor:
             handler(node)
 
     def visit_children(self, node: ast.AST, omit: tuple[str, ...] = ()) -> None:
-        for field in node._fields:
-            if field in omit:
+        # Hot: every node without a handler comes here. The fields that can hold nodes
+        # are computed once per node type (`ctx` and the str/int fields are skipped).
+        fields = _CHILD_FIELDS.get(type(node))
+        if fields is None:
+            fields = _CHILD_FIELDS[type(node)] = tuple(
+                f for f in node._fields if f not in _LEAF_FIELDS
+            )
+        for field in fields:
+            if omit and field in omit:
                 continue
             value = getattr(node, field, None)
             if isinstance(value, ast.AST):
@@ -729,7 +736,10 @@ class _Extractor:
 
     def visit_Call(self, node: ast.Call) -> None:
         func, args = node.func, node.args
-        if self.is_typing(func, "cast"):
+        if not self.is_typing(func, None):
+            # The common case, decided once instead of once per typing helper below.
+            self.visit_children(node)
+        elif self.is_typing(func, "cast"):
             self._not_annotation([func])
             self._as_annotation(args[:1])
             self._not_annotation(args[1:])
@@ -775,6 +785,29 @@ class _Extractor:
         else:
             self.visit_children(node)
 
+
+# Fields that never hold a node worth visiting: an expression context, or a plain str/int.
+_LEAF_FIELDS = frozenset(
+    {
+        "ctx",
+        "id",
+        "attr",
+        "arg",
+        "name",
+        "module",
+        "level",
+        "names",
+        "is_async",
+        "kind",
+        "conversion",
+        "lineno",
+        "type_comment",
+        "simple",
+        "n",
+        "s",
+    }
+)
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 _HANDLED: tuple[type[ast.AST], ...] = (
     *((ast.TypeAlias,) if hasattr(ast, "TypeAlias") else ()),  # type: ignore[attr-defined,unused-ignore]
