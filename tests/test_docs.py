@@ -49,3 +49,13 @@ def test_guide_covers_the_topics() -> None:
         "Errors",
     ):
         assert f"\n## {heading}\n" in text
+
+
+def test_signals_doc_examples_run() -> None:
+    import doctest
+
+    result = doctest.testfile(
+        str(ROOT / "docs" / "signals.md"), module_relative=False, optionflags=doctest.ELLIPSIS
+    )
+    assert result.attempted > 10
+    assert result.failed == 0
