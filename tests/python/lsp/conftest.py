@@ -138,7 +138,10 @@ async def fresh(lsp_client: LanguageClient, project: Path) -> Any:
     """A server that has not been sent `initialize` (the test does it)."""
     lsp_client.__dict__["root"] = project
     yield
-    await lsp_client.shutdown_session()  # does nothing unless the test initialized
+    if lsp_client.capabilities is not None:
+        await lsp_client.shutdown_session()
+    else:  # `exit` before `initialize`: the server stops (with code 1)
+        lsp_client.protocol.notify(types.EXIT, None)
 
 
 @pytest_lsp.fixture(

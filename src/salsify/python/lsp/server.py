@@ -51,6 +51,9 @@ class _Ignored:
     jsonrpc = "ignored"
 
 
+_BEFORE_INITIALIZE = frozenset({types.INITIALIZE, types.EXIT})
+
+
 class SalsifyProtocol(LanguageServerProtocol):
     """pygls' protocol, answering undecodable requests with an error instead of silence."""
 
@@ -71,7 +74,19 @@ class SalsifyProtocol(LanguageServerProtocol):
             error = JsonRpcInvalidRequest("not a JSON-RPC 2.0 message").to_response_error()
             self._send_response(request_id, error=error)  # type: ignore[arg-type]
             return
+        method = getattr(message, "method", None)
+        if method is not None and method not in _BEFORE_INITIALIZE and not self.initialized:
+            # The specification: before `initialize`, a request is answered with
+            # ServerNotInitialized (whatever its method) and a notification is dropped.
+            if getattr(message, "id", None) is not None:
+                error = JsonRpcServerNotInitialized().to_response_error()
+                self._send_response(message.id, error=error)
+            return
         super().handle_message(message)
+
+    @property
+    def initialized(self) -> bool:
+        return getattr(self._server, "salsify_workspace", None) is not None
 
 
 class SalsifyServer(LanguageServer):
