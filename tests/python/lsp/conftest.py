@@ -56,31 +56,45 @@ def _publish(client: LanguageClient, params: types.PublishDiagnosticsParams) -> 
     history.append((params.uri, params.version, params.diagnostics))
 
 
+def _register(client: LanguageClient, params: types.RegistrationParams) -> None:
+    registrations: list[Any] = client.__dict__.setdefault("registrations", [])
+    registrations.extend(params.registrations)
+
+
 def make_client() -> LanguageClient:
     client = LanguageClient()
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
+    features[types.CLIENT_REGISTER_CAPABILITY] = _register
     register_lsp_features(client, features)
     return client
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    for name, text in PROJECT.items():
+def project(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """The project on disk; `parametrize("project", [{name: bytes}], indirect=True)` adds
+    files (bytes, written as they are)."""
+    extra: dict[str, bytes] = getattr(request, "param", {})
+    for name, text in {**PROJECT, **extra}.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text)
     return tmp_path
 
 
-@pytest_lsp.fixture(
-    config=ClientServerConfig(
-        server_command=[sys.executable, "-m", "salsify.python.cli", "lsp", "--no-watch"],
-        client_factory=make_client,
-    ),
-)
-async def client(lsp_client: LanguageClient, project: Path) -> Any:
-    params = types.InitializeParams(
+def initialize_params(project: Path, *, watched_files: bool = False) -> types.InitializeParams:
+    """`watched_files`: the client offers to watch files (dynamic registration)."""
+    workspace = None
+    if watched_files:
+        workspace = types.WorkspaceClientCapabilities(
+            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                dynamic_registration=True
+            )
+        )
+    return types.InitializeParams(
         capabilities=types.ClientCapabilities(
             text_document=types.TextDocumentClientCapabilities(
                 publish_diagnostics=types.PublishDiagnosticsClientCapabilities(
@@ -90,10 +104,69 @@ async def client(lsp_client: LanguageClient, project: Path) -> Any:
                     hierarchical_document_symbol_support=True
                 ),
             ),
+            workspace=workspace,
         ),
         root_uri=project.as_uri(),
     )
-    lsp_client.__dict__["initialized"] = await lsp_client.initialize_session(params)
+
+
+SERVER = [sys.executable, "-m", "salsify.python.cli", "lsp"]
+# The server with one feature patched to raise (an unexpected exception in a handler).
+FAULTY = Path(__file__).with_name("faulty_server.py")
+
+
+async def _session(client: LanguageClient, project: Path, **options: Any) -> Any:
+    params = initialize_params(project, **options)
+    client.__dict__["initialized"] = await client.initialize_session(params)
+    client.__dict__["root"] = project
+    yield
+    await client.shutdown_session()
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[*SERVER, "--no-watch"], client_factory=make_client),
+)
+async def client(lsp_client: LanguageClient, project: Path) -> Any:
+    async for step in _session(lsp_client, project):
+        yield step
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[*SERVER, "--no-watch"], client_factory=make_client),
+)
+async def fresh(lsp_client: LanguageClient, project: Path) -> Any:
+    """A server that has not been sent `initialize` (the test does it)."""
     lsp_client.__dict__["root"] = project
     yield
-    await lsp_client.shutdown_session()
+    if lsp_client.capabilities is not None:
+        await lsp_client.shutdown_session()
+    else:  # `exit` before `initialize`: the server stops (with code 1)
+        lsp_client.protocol.notify(types.EXIT, None)
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=SERVER, client_factory=make_client),
+)
+async def watching(lsp_client: LanguageClient, project: Path) -> Any:
+    """A server that watches the disk itself (the client does not offer to)."""
+    async for step in _session(lsp_client, project):
+        yield step
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=SERVER, client_factory=make_client),
+)
+async def registering(lsp_client: LanguageClient, project: Path) -> Any:
+    """A client that offers to watch files: the server registers for the events."""
+    async for step in _session(lsp_client, project, watched_files=True):
+        yield step
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[sys.executable, str(FAULTY), "--no-watch"], client_factory=make_client
+    ),
+)
+async def faulty(lsp_client: LanguageClient, project: Path) -> Any:
+    async for step in _session(lsp_client, project):
+        yield step

@@ -5,58 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
+from lsp_helpers import codes, history, open_document, replace_all, uri, wait_until
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
-
-
-def uri(client: LanguageClient, name: str) -> str:
-    root: Path = client.__dict__["root"]
-    return (root / name).as_uri()
-
-
-def history(client: LanguageClient) -> list[tuple[str, int | None, list[types.Diagnostic]]]:
-    found: list[Any] = client.__dict__.setdefault("history", [])
-    return found
-
-
-async def wait_until(condition: Any, timeout: float = 20.0, fail: Any = None) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            detail = fail() if fail is not None else ""
-            raise AssertionError(f"timed out waiting for the server {detail}")
-        await asyncio.sleep(0.02)
-
-
-def open_document(client: LanguageClient, name: str, version: int = 1) -> str:
-    document = uri(client, name)
-    text = (client.__dict__["root"] / name).read_text()
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(
-                uri=document, language_id="python", version=version, text=text
-            )
-        )
-    )
-    return document
-
-
-def replace_all(client: LanguageClient, document: str, version: int, text: str) -> None:
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=document, version=version),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
-        )
-    )
-
-
-def codes(diagnostics: list[types.Diagnostic]) -> list[str]:
-    return sorted(str(d.code) for d in diagnostics)
 
 
 async def test_initialize_advertises_features(client: LanguageClient) -> None:

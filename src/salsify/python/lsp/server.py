@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from lsprotocol import types
@@ -34,7 +35,7 @@ from salsify.python.inputs import get_source_file
 from salsify.python.lsp.context import RequestContext, Token
 from salsify.python.lsp.diagnostics import Publisher
 from salsify.python.lsp.documents import uri_to_path
-from salsify.python.lsp.runner import Runner
+from salsify.python.lsp.runner import ContentModified, RequestCancelledError, Runner
 from salsify.python.navigation import split_lines
 from salsify.python.workspace import Workspace
 
@@ -45,10 +46,35 @@ NAME = "salsify"
 VERSION = "0.1.0"
 
 
+# Errors that are answers (the client asked about a document that changed, cancelled, sent
+# a URI the server cannot read, or asked too early), not failures: pygls logs each with a
+# traceback, which would fill an editor's log at every overtaken keystroke.
+_EXPECTED = (
+    ContentModified,
+    RequestCancelledError,
+    JsonRpcInvalidParams,
+    JsonRpcServerNotInitialized,
+)
+
+
+class _QuietExpected(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], _EXPECTED))
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_QuietExpected())
+
+
 class _Ignored:
     """A message that could not be decoded and was already answered."""
 
     jsonrpc = "ignored"
+
+
+_BEFORE_INITIALIZE = frozenset({types.INITIALIZE, types.EXIT})
+# The server's edit count when the message being handled arrived (pygls runs each handler,
+# and the task of an async one, in a copy of the reading task's context).
+ARRIVAL: ContextVar[int] = ContextVar("salsify_arrival", default=-1)
 
 
 class SalsifyProtocol(LanguageServerProtocol):
@@ -71,7 +97,29 @@ class SalsifyProtocol(LanguageServerProtocol):
             error = JsonRpcInvalidRequest("not a JSON-RPC 2.0 message").to_response_error()
             self._send_response(request_id, error=error)  # type: ignore[arg-type]
             return
+        method = getattr(message, "method", None)
+        request_id = getattr(message, "id", None)
+        if self._shutdown and method is not None and method != types.EXIT:
+            # pygls drops it silently: a request would wait forever.
+            if request_id is not None:
+                error = JsonRpcInvalidRequest("the server is shutting down").to_response_error()
+                self._send_response(request_id, error=error)
+            return
+        # What a request is about is the text as it was when it arrived: its task (which
+        # inherits this context) compares with the edits applied since.
+        ARRIVAL.set(getattr(self._server, "edit_count", 0))
+        if method is not None and method not in _BEFORE_INITIALIZE and not self.initialized:
+            # The specification: before `initialize`, a request is answered with
+            # ServerNotInitialized (whatever its method) and a notification is dropped.
+            if request_id is not None:
+                error = JsonRpcServerNotInitialized().to_response_error()
+                self._send_response(request_id, error=error)
+            return
         super().handle_message(message)
+
+    @property
+    def initialized(self) -> bool:
+        return getattr(self._server, "salsify_workspace", None) is not None
 
 
 class SalsifyServer(LanguageServer):
@@ -82,6 +130,11 @@ class SalsifyServer(LanguageServer):
         self.publisher = Publisher(self)
         self.edited: dict[str, float] = {}  # open document path -> last edit time
         self.uris: dict[str, str] = {}  # open document path -> its URI as the client wrote it
+        # Edits applied (text changes of open documents, file events), and the count at
+        # each path's last one: a request that arrived before its document changed is
+        # answered with ContentModified, not computed on a text it was not about.
+        self.edit_count = 0
+        self.last_edit: dict[str, int] = {}
         self.use_watchfiles = watch
         self._watch_stop = threading.Event()
 
@@ -101,6 +154,8 @@ class SalsifyServer(LanguageServer):
             # A body that is not JSON: answer with a parse error (id null), as JSON-RPC says.
             self.protocol._send_response(None, error=JsonRpcParseError().to_response_error())  # type: ignore[arg-type]
             return
+        if isinstance(error, _EXPECTED):
+            return  # answered with its error code; nothing went wrong in the server
         logger.error("server error (%s): %s", getattr(source, "__name__", source), error)
 
     def open_paths(self) -> list[str]:
@@ -132,8 +187,13 @@ class SalsifyServer(LanguageServer):
     def wrote(self) -> None:
         self.publisher.schedule()
 
+    def note_edit(self, path: str) -> None:
+        self.edit_count += 1
+        self.last_edit[path] = self.edit_count
+
     def set_overlay(self, uri: str, path: str, text: str) -> None:
         workspace = self.ready()
+        self.note_edit(path)
         self.uris[path] = uri
         source = get_source_file(workspace.db, path)
         if source is None or source.text != text or source.problem is not None:
@@ -143,6 +203,7 @@ class SalsifyServer(LanguageServer):
 
     def drop_overlay(self, path: str) -> None:
         workspace = self.ready()
+        self.note_edit(path)
         self.edited.pop(path, None)
         self.uris.pop(path, None)
         result = read_source(path)
@@ -162,13 +223,17 @@ class SalsifyServer(LanguageServer):
     def files_changed(self, paths: list[str]) -> None:
         """File events from the client or the watcher: re-read, keeping open buffers."""
         workspace = self.ready()
+        revision = workspace.db.revision
+        for path in paths:
+            self.note_edit(path)
         workspace.rescan([p for p in paths if p not in self.edited])
         for path in self.edited:
             source = get_source_file(workspace.db, path)
             text = self.document_text(path)
             if text is not None and (source is None or source.text != text):
                 workspace.set_text(path, text)
-        self.wrote()
+        if workspace.db.revision != revision:
+            self.wrote()
 
     # ---- requests (worker threads) ---------------------------------------------------------
 
@@ -183,6 +248,9 @@ class SalsifyServer(LanguageServer):
         workspace = self.ready()
         assert self.runner is not None
         path = uri_to_path(uri) if uri else ""
+        arrived = ARRIVAL.get()
+        if path and 0 <= arrived < self.last_edit.get(path, 0):
+            raise ContentModified()  # the document changed after the request was sent
         version = self.document_version(path) if path else None
         lines = self.document_lines(path) if path else None
         if needs_document and lines is None:
@@ -254,9 +322,21 @@ class SalsifyServer(LanguageServer):
             try:
                 import watchfiles
 
-                for changes in watchfiles.watch(*roots, stop_event=self._watch_stop, debounce=50):
-                    paths = [path for _, path in changes]
-                    loop.call_soon_threadsafe(self.files_changed, paths)
+                # Files written after the workspace was read but before the watcher was set
+                # up would be missed: its first answer (a change, or nothing after 500 ms)
+                # says it is watching, and the whole disk is compared once then.
+                ready = False
+                for changes in watchfiles.watch(
+                    *roots,
+                    stop_event=self._watch_stop,
+                    debounce=50,
+                    rust_timeout=500,
+                    yield_on_timeout=True,
+                ):
+                    if changes or not ready:
+                        paths = [path for _, path in changes]
+                        loop.call_soon_threadsafe(self.files_changed, paths)
+                    ready = True
             except Exception:  # the fallback watcher is best effort
                 logger.exception("file watcher stopped")
 
