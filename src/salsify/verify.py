@@ -53,6 +53,9 @@ def deep_verify(db: Database, root: Memo) -> bool:
     states = db._states
     listeners = db._validated_listeners
     stack: list[tuple[Memo, Iterator[Any], int]] = []
+    # Memos on the walk's stack, to step over dependency cycles; only fixpoint iteration
+    # records those, and it always leaves cycle units behind: without units, no set.
+    track = bool(units)
     on_stack: set[Memo] = {root}  # Memo keeps identity hashing: a cheap membership test
     unresolved: set[Memo] = set()
     rerun = db._rerun if db._rerun_revision == revision else None
@@ -100,7 +103,7 @@ def deep_verify(db: Database, root: Memo) -> bool:
                         stale = True
                         cause = dep
                         break
-                    elif dep in on_stack:
+                    elif track and dep in on_stack:
                         # A dependency cycle recorded by fixpoint iteration: its members
                         # are being decided by this very walk; the others decide it.
                         continue
@@ -112,7 +115,8 @@ def deep_verify(db: Database, root: Memo) -> bool:
                         for read in dep.deps:
                             if read.__class__ is not Cell or read.changed_at > dep_verified_at:
                                 stack.append((memo, deps, verified_at))
-                                on_stack.add(dep)
+                                if track:
+                                    on_stack.add(dep)
                                 memo = dep
                                 deps = iter(memo.deps)
                                 verified_at = dep_verified_at
@@ -122,7 +126,8 @@ def deep_verify(db: Database, root: Memo) -> bool:
                             if rerun is not None and dep in rerun:
                                 # Not decided here: the general path re-runs it.
                                 stack.append((memo, deps, verified_at))
-                                on_stack.add(dep)
+                                if track:
+                                    on_stack.add(dep)
                                 memo = dep
                                 deps = iter(memo.deps)
                                 verified_at = dep_verified_at
@@ -144,7 +149,8 @@ def deep_verify(db: Database, root: Memo) -> bool:
         # parent, which is stale in turn when the child changed after the parent's
         # verification; otherwise the parent resumes its own deps.
         while True:
-            on_stack.discard(memo)
+            if track:
+                on_stack.discard(memo)
             if stale:
                 db._why[memo] = (cause, revision)
                 if not stack:
