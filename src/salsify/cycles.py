@@ -53,6 +53,7 @@ def enter_cycle(
     """A re-entrant call of the running head ``frames[0]``: its provisional value."""
     head = frames[0]
     state = head.cycle
+    db._entered_cycle = True
     if state is None:
         head_memo = _head_memo(db, ingredient, key)
         provisional = ingredient.cycle_initial(db, *ingredient.args_of(key))  # type: ignore[misc]

@@ -103,6 +103,7 @@ class Database:
         # Fixpoint cycle units: member memo -> head memo, head memo -> members.
         self._cycle_units: dict[Memo, Memo] = {}
         self._cycle_members: dict[Memo, tuple[Memo, ...]] = {}
+        self._entered_cycle = False  # set for good by the first fixpoint iteration
         # Why a memo last re-executed: memo -> (dependency that changed, revision).
         self._why: dict[Memo, tuple[Any, int]] = {}
         self._count_hits = False

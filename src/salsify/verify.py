@@ -53,9 +53,9 @@ def deep_verify(db: Database, root: Memo) -> bool:
     states = db._states
     listeners = db._validated_listeners
     stack: list[tuple[Memo, Iterator[Any], int]] = []
-    # Memos on the walk's stack, to step over dependency cycles; only fixpoint iteration
-    # records those, and it always leaves cycle units behind: without units, no set.
-    track = bool(units)
+    # Memos on the walk's stack, to step over dependency cycles. Only fixpoint iteration
+    # records those: a database that never entered a cycle needs no set.
+    track = db._entered_cycle
     on_stack: set[Memo] = {root}  # Memo keeps identity hashing: a cheap membership test
     unresolved: set[Memo] = set()
     rerun = db._rerun if db._rerun_revision == revision else None
