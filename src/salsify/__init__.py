@@ -5,7 +5,6 @@ and their arguments; each write starts a new revision, and a call in a later rev
 re-executes only what a changed input actually reaches.
 """
 
-from salsify import aio
 from salsify.accumulator import Accumulator, accumulated
 from salsify.collector import tuned_gc
 from salsify.database import Database
@@ -53,3 +52,13 @@ __all__ = [
     "query",
     "tuned_gc",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # `salsify.aio` is loaded on first use: it imports asyncio, which a program that
+    # never awaits a query should not pay for at `import salsify`.
+    if name == "aio":
+        import importlib
+
+        return importlib.import_module("salsify.aio")
+    raise AttributeError(f"module 'salsify' has no attribute {name!r}")
