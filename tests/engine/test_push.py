@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import salsify
-from conftest import Recorder
+from recording import Recorder
 
 
 @salsify.input

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import pytest_lsp
+from lsp_helpers import initialize_params
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
@@ -83,31 +84,6 @@ def project(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
         else:
             path.write_text(text)
     return tmp_path
-
-
-def initialize_params(project: Path, *, watched_files: bool = False) -> types.InitializeParams:
-    """`watched_files`: the client offers to watch files (dynamic registration)."""
-    workspace = None
-    if watched_files:
-        workspace = types.WorkspaceClientCapabilities(
-            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
-                dynamic_registration=True
-            )
-        )
-    return types.InitializeParams(
-        capabilities=types.ClientCapabilities(
-            text_document=types.TextDocumentClientCapabilities(
-                publish_diagnostics=types.PublishDiagnosticsClientCapabilities(
-                    version_support=True
-                ),
-                document_symbol=types.DocumentSymbolClientCapabilities(
-                    hierarchical_document_symbol_support=True
-                ),
-            ),
-            workspace=workspace,
-        ),
-        root_uri=project.as_uri(),
-    )
 
 
 SERVER = [sys.executable, "-m", "salsify.python.cli", "lsp"]

@@ -90,3 +90,28 @@ def send_raw(client: LanguageClient, *messages: Any) -> list[asyncio.Future[Any]
 def error_code(error: BaseException) -> int | None:
     code = getattr(error, "code", None)
     return code if isinstance(code, int) else None
+
+
+def initialize_params(project: Path, *, watched_files: bool = False) -> types.InitializeParams:
+    """`watched_files`: the client offers to watch files (dynamic registration)."""
+    workspace = None
+    if watched_files:
+        workspace = types.WorkspaceClientCapabilities(
+            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                dynamic_registration=True
+            )
+        )
+    return types.InitializeParams(
+        capabilities=types.ClientCapabilities(
+            text_document=types.TextDocumentClientCapabilities(
+                publish_diagnostics=types.PublishDiagnosticsClientCapabilities(
+                    version_support=True
+                ),
+                document_symbol=types.DocumentSymbolClientCapabilities(
+                    hierarchical_document_symbol_support=True
+                ),
+            ),
+            workspace=workspace,
+        ),
+        root_uri=project.as_uri(),
+    )

@@ -115,7 +115,7 @@ async def test_requests_before_initialize_get_server_not_initialized(
     )
     assert [await error_of(f) for f in futures] == [SERVER_NOT_INITIALIZED] * len(requests)
     # Then `initialize`: the server works as usual.
-    from conftest import initialize_params
+    from lsp_helpers import initialize_params
 
     result = await client.initialize_session(initialize_params(client.__dict__["root"]))
     assert result.capabilities.definition_provider
