@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from salsify.backdate import EvictedValue
 from salsify.errors import Cancelled, CycleError, MisuseError
-from salsify.events import Blocked, CycleDetected
+from salsify.events import Blocked, CycleDetected, Validated
 from salsify.sync import Claim, cycle_participants, would_deadlock
 
 if TYPE_CHECKING:
@@ -68,6 +68,17 @@ def fetch_memo(ingredient: QueryIngredient, db: Database, key: Any) -> Memo:
     except TypeError:
         raise _unhashable(ingredient, key) from None
     if db._local.top is None:
+        if (
+            memo is not None
+            and db._last_changed[memo.durability] <= memo.verified_at
+            and not db._write_pending
+            and not db._cancelled_threads
+        ):
+            # The durability shortcut needs no registration: nothing of the memo's level
+            # changed since it was verified (a write racing with this check can only make
+            # ``verified_at`` below lag behind, which is safe). It writes no shared cache.
+            _validated_shallow(db, state, memo)
+            return memo
         # A top-level call: register it so that a write from another thread waits for it
         # (and a write already waiting is applied first).
         if db._cancelled_threads:
@@ -80,6 +91,18 @@ def fetch_memo(ingredient: QueryIngredient, db: Database, key: Any) -> Memo:
     if db._hot_rev < 0:
         db._raise_if_cancelled()
     return _fetch(ingredient, db, state, key, memo, False)
+
+
+def _validated_shallow(db: Database, state: QueryState, memo: Memo) -> None:
+    revision = db._revision
+    if memo.verified_at == revision:
+        state.hits += 1  # the hot path is off (count_hits or a cancellation)
+        return
+    memo.verified_at = revision
+    state.validations_shallow += 1
+    if db._validated_listeners:
+        ingredient = memo.ingredient
+        db._emit(Validated(ingredient.wrapper, ingredient.args_of(memo.key), False))
 
 
 def refresh_stale(db: Database, memo: Memo) -> None:
