@@ -120,13 +120,6 @@ class Database:
 
     # -- memo tables -------------------------------------------------------------------
 
-    def _state(self, ingredient: QueryIngredient) -> QueryState:
-        index = ingredient.index
-        states = self._states
-        if index >= len(states):
-            self._grow(index)
-        return states[index]
-
     def _grow(self, index: int) -> None:
         from salsify.query import all_ingredients
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from salsify.backdate import EvictedValue
 from salsify.errors import Cancelled, CycleError, MisuseError
-from salsify.events import Blocked, CycleDetected, Validated
+from salsify.events import Blocked, CycleDetected
 from salsify.sync import Claim, cycle_participants, would_deadlock
 
 if TYPE_CHECKING:
@@ -77,7 +77,11 @@ def fetch_memo(ingredient: QueryIngredient, db: Database, key: Any) -> Memo:
             # The durability shortcut needs no registration: nothing of the memo's level
             # changed since it was verified (a write racing with this check can only make
             # ``verified_at`` below lag behind, which is safe). It writes no shared cache.
-            _validated_shallow(db, state, memo)
+            revision = db._revision
+            if memo.verified_at == revision:
+                state.hits += 1  # the hot path is off (count_hits or a cancellation)
+            else:
+                mark_validated(db, memo, revision, deep=False)
             return memo
         # A top-level call: register it so that a write from another thread waits for it
         # (and a write already waiting is applied first).
@@ -91,18 +95,6 @@ def fetch_memo(ingredient: QueryIngredient, db: Database, key: Any) -> Memo:
     if db._hot_rev < 0:
         db._raise_if_cancelled()
     return _fetch(ingredient, db, state, key, memo, False)
-
-
-def _validated_shallow(db: Database, state: QueryState, memo: Memo) -> None:
-    revision = db._revision
-    if memo.verified_at == revision:
-        state.hits += 1  # the hot path is off (count_hits or a cancellation)
-        return
-    memo.verified_at = revision
-    state.validations_shallow += 1
-    if db._validated_listeners:
-        ingredient = memo.ingredient
-        db._emit(Validated(ingredient.wrapper, ingredient.args_of(memo.key), False))
 
 
 def refresh_stale(db: Database, memo: Memo) -> None:
@@ -294,4 +286,4 @@ def _check_owned_arguments(ingredient: QueryIngredient, db: Database, key: Any) 
 # Bound at the end: these modules import this one (the cycle is resolved by the time
 # any function here runs).
 from salsify.cycles import verify_unit  # noqa: E402
-from salsify.verify import deep_verify  # noqa: E402
+from salsify.verify import deep_verify, mark_validated  # noqa: E402

@@ -37,19 +37,19 @@ def deep_verify(db: Database, root: Memo) -> bool:
     if last_changed[root.durability] <= root.verified_at or (
         push is not None and push.is_clean(root)
     ):
-        _validated(db, root, revision, deep=False)
+        mark_validated(db, root, revision, deep=False)
         return True
     written_since = db._written_since
     if not root.inputs & db._inputs_written_since(root.verified_at):
         # No cell below it was written since it was verified (its input summary).
-        _validated(db, root, revision, deep=False)
+        mark_validated(db, root, revision, deep=False)
         return True
 
     # Hot loop: written with locals and without helper calls on the common branches.
     # The memo being decided keeps an iterator over its deps; a suspended parent is a
     # (memo, deps iterator, verified_at) frame that resumes exactly where it stopped,
     # so nothing is re-read when a child returns. Validations are inlined (the
-    # counters and the event of ``_validated``).
+    # counters and the event of ``mark_validated``).
     states = db._states
     listeners = db._validated_listeners
     stack: list[tuple[Memo, Iterator[Any], int]] = []
@@ -211,7 +211,8 @@ def _emit_validated(db: Database, memo: Memo, *, deep: bool) -> None:
 _ERROR_BELOW = "a dependency raised while being re-executed"
 
 
-def _validated(db: Database, memo: Memo, revision: int, *, deep: bool) -> None:
+def mark_validated(db: Database, memo: Memo, revision: int, *, deep: bool) -> None:
+    """``memo`` is valid in ``revision`` without executing: count it and tell listeners."""
     memo.verified_at = revision
     state = db._states[memo.ingredient.index]
     if deep:
@@ -219,8 +220,7 @@ def _validated(db: Database, memo: Memo, revision: int, *, deep: bool) -> None:
     else:
         state.validations_shallow += 1
     if db._validated_listeners:
-        ingredient = memo.ingredient
-        db._emit(Validated(ingredient.wrapper, ingredient.args_of(memo.key), deep))
+        _emit_validated(db, memo, deep=deep)
 
 
 # Bound at the end: these modules import this one.
